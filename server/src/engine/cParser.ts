@@ -1,0 +1,82 @@
+/**
+ * The one place that knows about tree-sitter's parser object. Everything else
+ * works on trees. Parsing is always done on the masked text (see kernelC.ts).
+ */
+import Parser = require('tree-sitter');
+import C = require('tree-sitter-c');
+import { maskKernelC } from './kernelC';
+
+export type Tree = Parser.Tree;
+export type SyntaxNode = Parser.SyntaxNode;
+
+let shared: Parser | undefined;
+function parser(): Parser {
+  if (!shared) {
+    shared = new Parser();
+    shared.setLanguage(C as unknown as Parser.Language);
+  }
+  return shared;
+}
+
+/** tree-sitter's node binding reads strings in chunks; big files need a bigger buffer. */
+function bufferSizeFor(text: string): number {
+  return Math.max(32 * 1024, text.length * 2 + 1024);
+}
+
+export interface ParsedText {
+  /** The masked text the tree was built from (same length as the original). */
+  masked: string;
+  tree: Tree;
+}
+
+export function parseC(text: string): ParsedText {
+  const masked = maskKernelC(text);
+  const tree = parser().parse(masked, undefined, { bufferSize: bufferSizeFor(masked) });
+  return { masked, tree };
+}
+
+/** A bare parse with no masking, used by the benchmark as the floor. */
+export function parseRaw(text: string): Tree {
+  return parser().parse(text, undefined, { bufferSize: bufferSizeFor(text) });
+}
+
+/**
+ * Incremental reparse. The edit given to tree-sitter is the smallest range in
+ * which the old and new *masked* texts differ, so a change that alters masking
+ * elsewhere (e.g. breaking a loop macro's parentheses) is still described exactly.
+ */
+export function reparseC(previous: ParsedText, newText: string): ParsedText {
+  const masked = maskKernelC(newText);
+  const old = previous.masked;
+  let start = 0;
+  const minLen = Math.min(old.length, masked.length);
+  while (start < minLen && old.charCodeAt(start) === masked.charCodeAt(start)) start++;
+  if (start === old.length && start === masked.length) return { masked, tree: previous.tree };
+  let oldEnd = old.length;
+  let newEnd = masked.length;
+  while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === masked.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  const tree = previous.tree;
+  tree.edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(old, start),
+    oldEndPosition: pointAt(old, oldEnd),
+    newEndPosition: pointAt(masked, newEnd),
+  });
+  const next = parser().parse(masked, tree, { bufferSize: bufferSizeFor(masked) });
+  return { masked, tree: next };
+}
+
+function pointAt(text: string, offset: number): Parser.Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}

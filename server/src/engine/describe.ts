@@ -1,0 +1,73 @@
+/** Human explanations of review items, in Markdown: hovers in the editor, reports later. */
+import * as path from 'path';
+import type { DriverModel, HandlerItem, ParentCallItem, ReviewItem } from './driver';
+import { KNOWN_PARENTS } from './parents';
+
+function evidenceText(item: ParentCallItem): string {
+  const e = item.evidence;
+  switch (e.kind) {
+    case 'pf-lookup': return 'a PF lookup helper: it reaches the SR-IOV physical function that owns this VF';
+    case 'catalog': {
+      const known = KNOWN_PARENTS.find((p) => p.id === item.parent);
+      return known ? `API of the ${known.title}, declared in \`<${known.headers.join('>`, `<')}>\`` : 'a known parent-driver API';
+    }
+    case 'settings': return 'matched by `vfioVariant.extraParents`';
+    case 'header': return e.declared ? `declared in \`<${e.include}>\`, a header of another driver` : `named like the API of \`<${e.include}>\`, a header of another driver`;
+    case 'data-flow': return `it takes \`${e.via}\`, a handle obtained from the parent driver`;
+  }
+}
+
+function docState(documented: boolean, kernelDoc?: boolean): string {
+  if (!documented) return '**Not documented.**';
+  return kernelDoc === false ? 'Documented with a plain comment (not kernel-doc).' : 'Documented.';
+}
+
+export function describeParentCall(item: ParentCallItem): string {
+  return [
+    `**Parent-driver interaction** — \`${item.call.callee}()\` → **${item.parent}**`,
+    '',
+    `Why: ${evidenceText(item)}.`,
+    '',
+    'Reviewers of vfio-pci variant drivers need sign-off from the parent driver\'s maintainers for this ' +
+      'interaction, and want to know that it creates no exploitable interface and that unchecked userspace ' +
+      'data has no effect beyond the assigned device.',
+    '',
+    docState(item.documented) + (item.docComment ? ` First line: _${firstLine(item.docComment.text)}_` : ''),
+  ].join('\n');
+}
+
+export function describeHandler(item: HandlerItem): string {
+  const wiring = item.wiring.map((w) => `- \`${w.ops}.${w.member}\`${w.variable ? ` in \`${w.variable}\`` : ''} (${path.basename(w.file.path)}:${w.line + 1})`);
+  return [
+    `**Migration state handler** — \`${item.fn.name}()\``,
+    '',
+    'Wired as:',
+    ...wiring,
+    '',
+    'The acceptance criteria ask that migration data be documented: how the device state is composed and ' +
+      'consumed, which portions are not otherwise available to the user via vfio-pci (and which part the PF ' +
+      'driver manages), the interface that manages it, and what validates data coming from userspace.',
+    '',
+    docState(item.documented, item.kernelDoc),
+  ].join('\n');
+}
+
+export function describeItem(item: ReviewItem): string {
+  return item.kind === 'parent-call' ? describeParentCall(item) : describeHandler(item);
+}
+
+function firstLine(comment: string): string {
+  const body = comment.replace(/^\/\*+|\*+\/$/g, '').split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean);
+  return (body[0] ?? '').replace(/[_*`]/g, '\\$&');
+}
+
+/** The item whose name is under `offset` in `filePath`, if any. */
+export function itemAt(model: DriverModel, filePath: string, line: number, character: number): ReviewItem | undefined {
+  for (const c of model.parentCalls) {
+    if (c.file.path === filePath && c.call.line === line && character >= c.call.column && character <= c.call.column + c.call.callee.length) return c;
+  }
+  for (const h of model.handlers) {
+    if (h.file.path === filePath && h.fn.nameLine === line && character >= h.fn.nameColumn && character <= h.fn.nameColumn + h.fn.name.length) return h;
+  }
+  return undefined;
+}

@@ -1,0 +1,395 @@
+/**
+ * The driver model: a driver is the directory holding the file, all its .c and
+ * .h files analysed together (ops structs and handlers often live apart).
+ * Produces the two kinds of review items: parent-driver calls and migration
+ * state handlers, each with its documentation state.
+ */
+import * as path from 'path';
+import type { CallFact, CommentFact, FunctionFact } from './facts';
+import type { HeaderIndex } from './kernelTree';
+import {
+  PF_LOOKUPS, apiName, isAllCapsMacro, isGenericKernelApi, knownParentOf, namePattern, parentHeaderFor,
+  parentHeaderForRelative, type ParentHeader,
+} from './parents';
+import type { Settings } from './settings';
+import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
+
+export const MIGRATION_OPS = 'vfio_migration_ops';
+export const LOG_OPS = 'vfio_log_ops';
+export const FILE_OPS = 'file_operations';
+/** file_operations members that move or control migration data. */
+export const MIGRATION_FOPS_MEMBERS = new Set(['read', 'write', 'unlocked_ioctl', 'compat_ioctl', 'release']);
+/** Members that may be assigned at run time rather than in an initializer. */
+const RUNTIME_OPS_MEMBER = /^(?:migration_\w+|log_start|log_stop|log_read_and_clear)$/;
+/** Functions that turn a file_operations into a file handed to userspace. */
+const ANON_INODE_FILE = /^anon_inode_(?:getfile|getfile_fmode|create_getfile|getfd|create_getfd)$/;
+
+export type Evidence =
+  | { kind: 'pf-lookup' }
+  | { kind: 'catalog' }
+  | { kind: 'settings' }
+  | { kind: 'header'; include: string; declared: boolean }
+  | { kind: 'data-flow'; via: string };
+
+export interface ParentCallItem {
+  kind: 'parent-call';
+  file: SourceFile;
+  call: CallFact;
+  parent: string;
+  evidence: Evidence;
+  fn?: FunctionFact;
+  documented: boolean;
+  docComment?: CommentFact;
+  suppressed: string[] | undefined;
+}
+
+export interface HandlerWiring {
+  ops: string;
+  member: string;
+  variable: string;
+  file: SourceFile;
+  line: number;
+  column: number;
+}
+
+export interface HandlerItem {
+  kind: 'migration-handler';
+  file: SourceFile;
+  fn: FunctionFact;
+  wiring: HandlerWiring[];
+  documented: boolean;
+  kernelDoc: boolean;
+  docComment?: CommentFact;
+  suppressed: string[] | undefined;
+}
+
+export type ReviewItem = ParentCallItem | HandlerItem;
+
+export interface DriverModel {
+  dir: string;
+  files: SourceFile[];
+  /** Why the directory is (not) analysed. */
+  isVariantDriver: boolean;
+  reason: string;
+  parentCalls: ParentCallItem[];
+  handlers: HandlerItem[];
+  /** Parent drivers touched, most used first. */
+  parents: string[];
+}
+
+export interface DriverContext {
+  settings: Settings;
+  kernelRoot?: string;
+  headers?: HeaderIndex;
+}
+
+/** A vfio driver: uses the vfio device API; vfio-pci core itself is not a variant driver. */
+function classifyDirectory(files: SourceFile[]): { ok: boolean; reason: string } {
+  const defines = (name: string) => files.some((f) => f.facts.functions.some((fn) => fn.name === name));
+  if (defines('vfio_pci_core_register_device')) {
+    return { ok: false, reason: 'this directory is vfio-pci core itself, not a variant driver' };
+  }
+  if (defines('vfio_register_group_dev')) return { ok: false, reason: 'this directory is the vfio core itself, not a driver' };
+  const usesVfio = files.some((f) =>
+    f.facts.includes.some((i) => /^linux\/vfio(?:_pci_core)?\.h$/.test(i.path)) ||
+    f.facts.opsInits.some((o) => o.structType.startsWith('vfio_')) ||
+    f.facts.calls.some((c) => c.callee.startsWith('vfio_pci_core_')));
+  if (!usesVfio) return { ok: false, reason: 'no vfio driver here (no <linux/vfio.h> or <linux/vfio_pci_core.h>)' };
+  return { ok: true, reason: 'vfio variant driver' };
+}
+
+export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverContext): DriverModel {
+  const kind = classifyDirectory(files);
+  const model: DriverModel = {
+    dir, files, isVariantDriver: kind.ok, reason: kind.reason, parentCalls: [], handlers: [], parents: [],
+  };
+  if (!kind.ok) return model;
+  const local = localNames(files);
+  model.handlers = findHandlers(files, local.functions);
+  model.parentCalls = findParentCalls(dir, files, local, ctx);
+  const counts = new Map<string, number>();
+  for (const c of model.parentCalls) counts.set(c.parent, (counts.get(c.parent) ?? 0) + 1);
+  model.parents = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([p]) => p);
+  return model;
+}
+
+interface LocalNames {
+  functions: Map<string, { file: SourceFile; fn: FunctionFact }>;
+  macros: Set<string>;
+}
+
+function localNames(files: SourceFile[]): LocalNames {
+  const functions = new Map<string, { file: SourceFile; fn: FunctionFact }>();
+  const macros = new Set<string>();
+  for (const file of files) {
+    for (const fn of file.facts.functions) if (!functions.has(fn.name)) functions.set(fn.name, { file, fn });
+    for (const m of file.facts.macros) macros.add(m);
+  }
+  return { functions, macros };
+}
+
+// ---------------------------------------------------------------- handlers
+
+function findHandlers(files: SourceFile[], functions: LocalNames['functions']): HandlerItem[] {
+  const migrationFops = migrationFileOperations(files, functions);
+  const wiringByFn = new Map<string, HandlerWiring[]>();
+  const wire = (fnName: string, w: HandlerWiring) => {
+    if (!functions.has(fnName)) return; // generic helpers such as compat_ptr_ioctl
+    const list = wiringByFn.get(fnName) ?? [];
+    list.push(w);
+    wiringByFn.set(fnName, list);
+  };
+  for (const file of files) {
+    for (const init of file.facts.opsInits) {
+      const isFops = init.structType === FILE_OPS && migrationFops.has(init.variable);
+      if (init.structType !== MIGRATION_OPS && init.structType !== LOG_OPS && !isFops) continue;
+      for (const m of init.members) {
+        if (isFops && !MIGRATION_FOPS_MEMBERS.has(m.member)) continue;
+        wire(m.fn, { ops: init.structType, member: m.member, variable: init.variable, file, line: m.line, column: m.column });
+      }
+    }
+    for (const m of file.facts.memberAssigns) {
+      if (!RUNTIME_OPS_MEMBER.test(m.member)) continue;
+      const ops = m.member.startsWith('log_') ? LOG_OPS : MIGRATION_OPS;
+      wire(m.fn, { ops, member: m.member, variable: '', file, line: m.line, column: m.column });
+    }
+  }
+  const items: HandlerItem[] = [];
+  for (const [name, wiring] of wiringByFn) {
+    const { file, fn } = functions.get(name)!;
+    const above = commentsAbove(file, fn.startLine);
+    const docs = above.filter((c) => !isSuppression(c));
+    items.push({
+      kind: 'migration-handler', file, fn, wiring, documented: docs.length > 0,
+      kernelDoc: docs.some((c) => c.kernelDoc), docComment: docs[0], suppressed: suppressedBy(above),
+    });
+  }
+  return items.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.fn.start - b.fn.start);
+}
+
+/**
+ * file_operations variables whose address reaches anon_inode_getfile() and
+ * friends: directly, through local variables, or through driver-local wrapper
+ * functions whose parameter is passed on (to any depth).
+ */
+function migrationFileOperations(files: SourceFile[], functions: LocalNames['functions']): Set<string> {
+  const fopsVars = new Set<string>();
+  for (const f of files) for (const [name, tag] of f.facts.structVars) if (tag === FILE_OPS) fopsVars.add(name);
+  if (fopsVars.size === 0) return fopsVars;
+
+  // Identifiers that flow into an anonymous-inode file, per function.
+  const reach = new Map<string, Set<string>>();
+  const callsByFn = new Map<string, CallFact[]>();
+  const assignsByFn = new Map<string, { local: string; idents: string[] }[]>();
+  for (const f of files) {
+    for (const c of f.facts.calls) {
+      if (!c.fn) continue;
+      (callsByFn.get(c.fn) ?? callsByFn.set(c.fn, []).get(c.fn)!).push(c);
+      if (ANON_INODE_FILE.test(c.callee)) {
+        const set = reach.get(c.fn) ?? new Set<string>();
+        for (const a of c.args) for (const id of a.idents) set.add(id);
+        reach.set(c.fn, set);
+      }
+    }
+    for (const a of f.facts.localAssigns) {
+      if (!a.fn) continue;
+      (assignsByFn.get(a.fn) ?? assignsByFn.set(a.fn, []).get(a.fn)!).push({ local: a.local, idents: a.refs.idents });
+    }
+  }
+  for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
+    changed = false;
+    for (const [fnName, calls] of callsByFn) {
+      const set = reach.get(fnName) ?? new Set<string>();
+      const before = set.size;
+      // A call to a wrapper whose parameter reaches the sink.
+      for (const c of calls) {
+        const target = functions.get(c.callee);
+        const targetReach = target && reach.get(c.callee);
+        if (!target || !targetReach) continue;
+        target.fn.params.forEach((p, i) => {
+          if (targetReach.has(p.name) && c.args[i]) for (const id of c.args[i].idents) set.add(id);
+        });
+      }
+      // Locals assigned from other expressions.
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const a of assignsByFn.get(fnName) ?? []) {
+          if (!set.has(a.local)) continue;
+          for (const id of a.idents) if (!set.has(id)) { set.add(id); grew = true; }
+        }
+      }
+      if (set.size !== before) {
+        reach.set(fnName, set);
+        changed = true;
+      }
+    }
+  }
+  const used = new Set<string>();
+  for (const set of reach.values()) for (const id of set) if (fopsVars.has(id)) used.add(id);
+  return used;
+}
+
+// ------------------------------------------------------------ parent calls
+
+interface Classified {
+  parent: string;
+  evidence: Evidence;
+}
+
+function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ctx: DriverContext): ParentCallItem[] {
+  const headers = foreignHeaders(dir, files);
+  const declared: { header: ParentHeader; names: Set<string> }[] = [];
+  const unread: ParentHeader[] = [];
+  for (const h of headers) {
+    const names = ctx.kernelRoot && ctx.headers ? ctx.headers.declaredBy(ctx.kernelRoot, h) : undefined;
+    if (names) declared.push({ header: h, names });
+    unread.push(h); // family prefixes apply whether or not the header could be read
+  }
+  const ignore = ctx.settings.ignore.map(namePattern);
+  const extra = Object.entries(ctx.settings.extraParents).map(([parent, pats]) => ({ parent, res: pats.map(namePattern) }));
+
+  const classify = (callee: string): Classified | 'local' | undefined => {
+    if (local.functions.has(callee) || local.macros.has(callee)) return 'local';
+    if (ignore.some((re) => re.test(callee)) || isAllCapsMacro(callee)) return 'local';
+    if (PF_LOOKUPS.has(callee)) return { parent: '', evidence: { kind: 'pf-lookup' } };
+    for (const e of extra) if (e.res.some((re) => re.test(callee))) return { parent: e.parent, evidence: { kind: 'settings' } };
+    const known = knownParentOf(callee);
+    if (known) return { parent: known.id, evidence: { kind: 'catalog' } };
+    for (const d of declared) {
+      if (d.names.has(callee)) return { parent: d.header.parent, evidence: { kind: 'header', include: d.header.include, declared: true } };
+    }
+    for (const h of unread) {
+      if (h.prefixes.some((p) => apiName(callee).startsWith(p))) {
+        return { parent: h.parent, evidence: { kind: 'header', include: h.include, declared: false } };
+      }
+    }
+    return undefined;
+  };
+
+  const items: ParentCallItem[] = [];
+  const unknown: { file: SourceFile; call: CallFact }[] = [];
+  const verdicts = new Map<string, Classified | 'local' | undefined>();
+  for (const file of files) {
+    for (const call of file.facts.calls) {
+      if (!call.fn || call.throughPointer) continue;
+      if (!verdicts.has(call.callee)) verdicts.set(call.callee, classify(call.callee));
+      const v = verdicts.get(call.callee);
+      if (v === 'local') continue;
+      if (v) items.push(makeItem(file, call, v, local));
+      else if (!isGenericKernelApi(call.callee)) unknown.push({ file, call });
+    }
+  }
+
+  // Data flow: handles returned by parent calls, kept in locals or struct fields.
+  const handleLocals = new Map<string, string>(); // `${file}\0${fn}\0${local}` -> parent
+  const handleFields = new Map<string, string>(); // field -> parent
+  const primary = () => mostCommonParent(items);
+  const noteHandle = (item: ParentCallItem) => {
+    const parent = item.parent || primary() || 'SR-IOV PF driver';
+    if (item.call.resultLocal) handleLocals.set(`${item.file.path}\0${item.call.fn}\0${item.call.resultLocal}`, parent);
+    if (item.call.resultField) handleFields.set(item.call.resultField, parent);
+  };
+  items.forEach(noteHandle);
+  for (let changed = true, rounds = 0; changed && unknown.length && rounds < 8; rounds++) {
+    changed = false;
+    for (let i = unknown.length - 1; i >= 0; i--) {
+      const { file, call } = unknown[i];
+      let via: string | undefined;
+      let parent: string | undefined;
+      for (const arg of call.args) {
+        for (const id of arg.idents) {
+          const p = handleLocals.get(`${file.path}\0${call.fn}\0${id}`);
+          if (p) { via = id; parent = p; }
+        }
+        for (const f of arg.fields) {
+          const p = handleFields.get(f);
+          if (p) { via = f; parent = p; }
+        }
+      }
+      if (!parent || !via) continue;
+      const item = makeItem(file, call, { parent, evidence: { kind: 'data-flow', via } }, local);
+      items.push(item);
+      noteHandle(item);
+      unknown.splice(i, 1);
+      changed = true;
+    }
+  }
+
+  // PF lookups name the parent they lead to.
+  const fallback = primary() ?? 'SR-IOV PF driver';
+  for (const item of items) {
+    if (item.evidence.kind === 'pf-lookup') item.parent = lookupParent(item, items) ?? fallback;
+  }
+  return items.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.call.start - b.call.start);
+}
+
+/** `pci_iov_get_pf_drvdata(pdev, hisi_sec_get_pf_driver())`: the driver argument names the parent. */
+function lookupParent(item: ParentCallItem, items: ParentCallItem[]): string | undefined {
+  const ids = new Set(item.call.args.slice(1).flatMap((a) => a.idents));
+  const hit = items.find((o) => o !== item && o.file === item.file && o.parent && ids.has(o.call.callee) &&
+    o.call.line >= item.call.line && o.call.line <= item.call.line + 2);
+  return hit?.parent;
+}
+
+function mostCommonParent(items: ParentCallItem[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const i of items) if (i.parent) counts.set(i.parent, (counts.get(i.parent) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [p, n] of counts) if (!best || n > counts.get(best)!) best = p;
+  return best;
+}
+
+function makeItem(file: SourceFile, call: CallFact, v: Classified, local: LocalNames): ParentCallItem {
+  const fnEntry = call.fn ? local.functions.get(call.fn) : undefined;
+  const fn = fnEntry?.file === file ? fnEntry.fn : file.facts.functions.find((f) => f.name === call.fn);
+  const { documented, docComment, suppressed } = callDocumentation(file, call, fn);
+  return { kind: 'parent-call', file, call, parent: v.parent, evidence: v.evidence, fn, documented, docComment, suppressed };
+}
+
+function callDocumentation(file: SourceFile, call: CallFact, fn: FunctionFact | undefined) {
+  let suppressed: string[] | undefined;
+  for (const line of call.anchorLines) {
+    const above = commentsAbove(file, line);
+    suppressed ??= suppressedBy(above);
+    const doc = above.find((c) => !isSuppression(c));
+    if (doc) return { documented: true, docComment: doc, suppressed };
+  }
+  if (fn) {
+    const above = commentsAbove(file, fn.startLine);
+    suppressed ??= suppressedBy(above);
+    const word = new RegExp(`\\b${call.callee}\\b`);
+    const doc = above.find((c) => !isSuppression(c) && word.test(c.text));
+    if (doc) return { documented: true, docComment: doc, suppressed };
+  }
+  return { documented: false, docComment: undefined, suppressed };
+}
+
+function suppressedBy(comments: CommentFact[]): string[] | undefined {
+  for (const c of comments) {
+    const rules = suppressionRules(c);
+    if (rules) return rules;
+  }
+  return undefined;
+}
+
+/** Headers of other drivers that this driver includes. */
+function foreignHeaders(dir: string, files: SourceFile[]): ParentHeader[] {
+  const out = new Map<string, ParentHeader>();
+  for (const f of files) {
+    for (const inc of f.facts.includes) {
+      if (out.has(inc.path)) continue;
+      if (inc.system) {
+        const h = parentHeaderFor(inc.path);
+        if (h) out.set(inc.path, h);
+      } else {
+        const resolved = path.resolve(path.dirname(f.path), inc.path);
+        const rel = path.relative(dir, resolved);
+        if (rel.startsWith('..') && !path.isAbsolute(rel)) {
+          out.set(inc.path, parentHeaderForRelative(inc.path, path.basename(path.dirname(resolved))));
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+

@@ -1,0 +1,353 @@
+/**
+ * Per-file facts: everything the driver-level analysis needs from one C file,
+ * pulled out of the syntax tree in a single walk. Facts are plain data, so they
+ * can be cached per file version and combined across the files of a driver.
+ */
+import type { SyntaxNode, Tree } from './cParser';
+import { LineIndex } from './text';
+
+export interface CommentFact {
+  start: number;
+  end: number;
+  startLine: number;
+  endLine: number;
+  text: string;
+  /** Nothing but white space before it on its first line and after it on its last. */
+  standalone: boolean;
+  kernelDoc: boolean;
+}
+
+export interface ParamFact {
+  name: string;
+}
+
+export interface FunctionFact {
+  name: string;
+  nameStart: number;
+  nameLine: number;
+  nameColumn: number;
+  start: number;
+  startLine: number;
+  end: number;
+  endLine: number;
+  params: ParamFact[];
+  variadic: boolean;
+  returnsValue: boolean;
+  /** Parameter and local variable names: a call through one of these is a call through a pointer. */
+  locals: Set<string>;
+}
+
+/** Identifiers and struct fields that an expression mentions. */
+export interface Refs {
+  idents: string[];
+  fields: string[];
+}
+
+export interface CallFact {
+  callee: string;
+  start: number;
+  line: number;
+  column: number;
+  /** Enclosing function, if any. */
+  fn?: string;
+  /**
+   * Lines on which a statement relevant to this call starts, innermost first:
+   * the statement containing the call, then enclosing if/for/while/do/switch.
+   */
+  anchorLines: number[];
+  args: Refs[];
+  /** Where the call's result is stored: a local variable or a struct field. */
+  resultLocal?: string;
+  resultField?: string;
+  /** The callee is a parameter or local variable: a call through a function pointer. */
+  throughPointer: boolean;
+}
+
+export interface OpsMemberFact {
+  member: string;
+  fn: string;
+  line: number;
+  column: number;
+}
+
+export interface OpsInitFact {
+  structType: string;
+  variable: string;
+  line: number;
+  column: number;
+  members: OpsMemberFact[];
+}
+
+export interface IncludeFact {
+  path: string;
+  system: boolean;
+  line: number;
+}
+
+export interface AssignFact {
+  fn?: string;
+  local: string;
+  refs: Refs;
+}
+
+export interface FileFacts {
+  includes: IncludeFact[];
+  functions: FunctionFact[];
+  /** Names of functions declared (prototypes) in this file. */
+  prototypes: Set<string>;
+  /** Names of #define macros, object-like and function-like. */
+  macros: Set<string>;
+  functionMacros: Set<string>;
+  calls: CallFact[];
+  comments: CommentFact[];
+  opsInits: OpsInitFact[];
+  /** `x.member = fn` / `x->member = fn` assignments of functions at run time. */
+  memberAssigns: OpsMemberFact[];
+  /** File-scope variables of struct type: name -> struct tag. */
+  structVars: Map<string, string>;
+  localAssigns: AssignFact[];
+  errorCount: number;
+}
+
+const STATEMENT = new Set([
+  'expression_statement', 'return_statement', 'declaration', 'if_statement', 'for_statement',
+  'while_statement', 'do_statement', 'switch_statement', 'labeled_statement', 'goto_statement',
+]);
+const ENCLOSING = new Set([
+  'if_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement',
+]);
+
+export function innermostIdentifier(node: SyntaxNode | null): SyntaxNode | null {
+  let n: SyntaxNode | null = node;
+  while (n) {
+    if (n.type === 'identifier' || n.type === 'field_identifier' || n.type === 'type_identifier') return n;
+    const next: SyntaxNode | null = n.childForFieldName('declarator');
+    if (next) {
+      n = next;
+      continue;
+    }
+    // parenthesized_declarator, attributed_declarator
+    n = n.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ?? null;
+  }
+  return null;
+}
+
+export function functionDeclarator(node: SyntaxNode | null): SyntaxNode | null {
+  let n: SyntaxNode | null = node;
+  while (n && n.type !== 'function_declarator') {
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type.endsWith('declarator')) ?? null;
+  }
+  return n;
+}
+
+function refsOf(node: SyntaxNode): Refs {
+  const idents: string[] = [];
+  const fields: string[] = [];
+  const stack: SyntaxNode[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') idents.push(n.text);
+    else if (n.type === 'field_identifier') fields.push(n.text);
+    else for (const c of n.namedChildren) stack.push(c);
+  }
+  return { idents, fields };
+}
+
+/** Follows a call's value outwards to the variable or field it is stored in. */
+function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
+  let n = call;
+  let p = n.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression' ||
+    p.type === 'pointer_expression' || (p.type === 'field_expression' && p.childForFieldName('argument')?.id === n.id))) {
+    n = p;
+    p = n.parent;
+  }
+  if (!p) return {};
+  if (p.type === 'init_declarator' && p.childForFieldName('value')?.id === n.id) {
+    const id = innermostIdentifier(p.childForFieldName('declarator'));
+    return id ? { local: id.text } : {};
+  }
+  if (p.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) {
+    const left = p.childForFieldName('left');
+    if (left?.type === 'identifier') return { local: left.text };
+    if (left?.type === 'field_expression') return { field: left.childForFieldName('field')?.text };
+  }
+  return {};
+}
+
+function anchorLinesOf(call: SyntaxNode): number[] {
+  const lines: number[] = [];
+  let innermostSeen = false;
+  for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'translation_unit'; p = p.parent) {
+    if (!innermostSeen && STATEMENT.has(p.type)) {
+      lines.push(p.startPosition.row);
+      innermostSeen = true;
+    } else if (innermostSeen && ENCLOSING.has(p.type)) {
+      lines.push(p.startPosition.row);
+    }
+  }
+  return lines;
+}
+
+function paramsOf(declarator: SyntaxNode): { params: ParamFact[]; variadic: boolean } {
+  const list = declarator.childForFieldName('parameters');
+  const params: ParamFact[] = [];
+  let variadic = false;
+  for (const p of list?.namedChildren ?? []) {
+    if (p.type === 'variadic_parameter') variadic = true;
+    if (p.type !== 'parameter_declaration') continue;
+    const id = innermostIdentifier(p.childForFieldName('declarator'));
+    if (!id) continue; // `(void)` or an unnamed parameter
+    params.push({ name: id.text });
+  }
+  if (list && /\.\.\.\s*\)$/.test(list.text)) variadic = true;
+  return { params, variadic };
+}
+
+function returnsValue(def: SyntaxNode): boolean {
+  const type = def.childForFieldName('type');
+  const decl = def.childForFieldName('declarator');
+  const pointer = decl?.type === 'pointer_declarator';
+  return !(type?.type === 'primitive_type' && type.text === 'void' && !pointer);
+}
+
+export function extractFacts(tree: Tree, text: string, lines: LineIndex = new LineIndex(text)): FileFacts {
+  const facts: FileFacts = {
+    includes: [], functions: [], prototypes: new Set(), macros: new Set(), functionMacros: new Set(),
+    calls: [], comments: [], opsInits: [], memberAssigns: [], structVars: new Map(), localAssigns: [],
+    errorCount: 0,
+  };
+  const stack: { node: SyntaxNode; fn?: FunctionFact }[] = [{ node: tree.rootNode }];
+  while (stack.length) {
+    const { node, fn } = stack.pop()!;
+    let childFn = fn;
+    switch (node.type) {
+      case 'ERROR':
+        facts.errorCount++;
+        break;
+      case 'comment': {
+        const startLine = node.startPosition.row;
+        const endLine = node.endPosition.row;
+        const before = lines.lineText(startLine).slice(0, node.startPosition.column);
+        const after = lines.lineText(endLine).slice(node.endPosition.column);
+        const ctext = text.slice(node.startIndex, node.endIndex);
+        facts.comments.push({
+          start: node.startIndex, end: node.endIndex, startLine, endLine, text: ctext,
+          standalone: before.trim() === '' && after.trim() === '',
+          kernelDoc: /^\/\*\*(?!\*)/.test(ctext),
+        });
+        continue;
+      }
+      case 'preproc_include': {
+        const p = node.childForFieldName('path');
+        if (p) {
+          const raw = p.text;
+          facts.includes.push({ path: raw.slice(1, -1).trim(), system: raw.startsWith('<'), line: node.startPosition.row });
+        }
+        break;
+      }
+      case 'preproc_def':
+      case 'preproc_function_def': {
+        const name = node.childForFieldName('name')?.text;
+        if (name) {
+          facts.macros.add(name);
+          if (node.type === 'preproc_function_def') facts.functionMacros.add(name);
+        }
+        continue; // macro bodies are text, not code
+      }
+      case 'function_definition': {
+        const decl = functionDeclarator(node.childForFieldName('declarator'));
+        const id = decl ? innermostIdentifier(decl.childForFieldName('declarator')) : null;
+        if (decl && id) {
+          const { params, variadic } = paramsOf(decl);
+          childFn = {
+            name: id.text, nameStart: id.startIndex, nameLine: id.startPosition.row, nameColumn: id.startPosition.column,
+            start: node.startIndex, startLine: node.startPosition.row, end: node.endIndex, endLine: node.endPosition.row,
+            params, variadic, returnsValue: returnsValue(node), locals: new Set(params.map((p) => p.name)),
+          };
+          facts.functions.push(childFn);
+        }
+        break;
+      }
+      case 'declaration':
+        collectDeclaration(node, fn, facts);
+        break;
+      case 'assignment_expression':
+        collectAssignment(node, fn, facts);
+        break;
+      case 'call_expression': {
+        const callee = node.childForFieldName('function');
+        if (callee?.type === 'identifier') {
+          const result = resultTarget(node);
+          const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+          facts.calls.push({
+            callee: callee.text, start: callee.startIndex, line: callee.startPosition.row,
+            column: callee.startPosition.column, fn: fn?.name, anchorLines: anchorLinesOf(node),
+            args: args.map(refsOf), resultLocal: result.local, resultField: result.field,
+            throughPointer: fn?.locals.has(callee.text) ?? false,
+          });
+        }
+        break;
+      }
+    }
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], fn: childFn });
+  }
+  facts.comments.sort((a, b) => a.start - b.start);
+  return facts;
+}
+
+function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts): void {
+  const type = node.childForFieldName('type');
+  const structTag = type?.type === 'struct_specifier' ? type.childForFieldName('name')?.text : undefined;
+  for (const d of node.childrenForFieldName('declarator')) {
+    if (d.type === 'function_declarator' || functionDeclarator(d)?.type === 'function_declarator' && d.type !== 'init_declarator') {
+      const id = innermostIdentifier(functionDeclarator(d)?.childForFieldName('declarator') ?? null);
+      if (id && !fn) facts.prototypes.add(id.text);
+      continue;
+    }
+    const id = innermostIdentifier(d.type === 'init_declarator' ? d.childForFieldName('declarator') : d);
+    if (!id) continue;
+    if (fn) fn.locals.add(id.text);
+    else if (structTag) facts.structVars.set(id.text, structTag);
+    if (d.type !== 'init_declarator') continue;
+    const value = d.childForFieldName('value');
+    if (!value) continue;
+    if (value.type === 'initializer_list' && structTag) {
+      facts.opsInits.push({
+        structType: structTag, variable: id.text, line: id.startPosition.row, column: id.startPosition.column,
+        members: initializerMembers(value),
+      });
+    } else if (fn) {
+      facts.localAssigns.push({ fn: fn.name, local: id.text, refs: refsOf(value) });
+    }
+  }
+}
+
+function initializerMembers(list: SyntaxNode): OpsMemberFact[] {
+  const members: OpsMemberFact[] = [];
+  for (const pair of list.namedChildren) {
+    if (pair.type !== 'initializer_pair') continue;
+    const designator = pair.childForFieldName('designator');
+    let value = pair.childForFieldName('value');
+    if (value?.type === 'pointer_expression') value = value.childForFieldName('argument');
+    if (designator?.type !== 'field_designator' || value?.type !== 'identifier') continue;
+    const member = designator.namedChildren[0]?.text ?? designator.text.replace(/^\./, '');
+    members.push({ member, fn: value.text, line: value.startPosition.row, column: value.startPosition.column });
+  }
+  return members;
+}
+
+function collectAssignment(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts): void {
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (!left || !right) return;
+  if (left.type === 'identifier' && fn) {
+    facts.localAssigns.push({ fn: fn.name, local: left.text, refs: refsOf(right) });
+  } else if (left.type === 'field_expression' && right.type === 'identifier') {
+    const member = left.childForFieldName('field')?.text;
+    if (member) {
+      facts.memberAssigns.push({ member, fn: right.text, line: right.startPosition.row, column: right.startPosition.column });
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Kernel C is GNU C plus a thick layer of macros that tree-sitter-c does not know.
+ * Rather than teach the grammar, we rewrite the troublesome spellings into plain C
+ * of exactly the same length (so every byte offset, line and column stays valid)
+ * and parse the result. Nothing here changes what the user sees; only the parser
+ * reads the masked text.
+ */
+
+/** Annotations that are only attributes for sparse/gcc: blanked with spaces. */
+const BARE_ANNOTATIONS = [
+  '__user', '__iomem', '__rcu', '__percpu', '__force', '__kernel', '__must_check',
+  '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__ro_after_init',
+  '__read_mostly', '__always_inline', '__maybe_unused', '__always_unused', '__cold',
+  '__hot', '__pure', '__weak', '__noreturn', '__packed', '__private', '__safe',
+  '__nocast', '__bitwise', '__visible', '__latent_entropy', '__randomize_layout',
+  '__no_randomize_layout', '__refdata', '__ref', '__noinline', 'noinline', 'notrace',
+  '__nostackprotector', '__noclone', '__flatten', '__iomem_ptr', '__rcu_ptr',
+];
+
+/** Annotations that take an argument list: blanked together with it. */
+const CALL_ANNOTATIONS = [
+  '__counted_by', '__counted_by_le', '__counted_by_be', '__aligned', '__free',
+  '__cleanup', '__acquires', '__releases', '__must_hold', '__printf', '__scanf',
+  '__section', '__guarded_by', '__pt_guarded_by', '__alloc_size', '__malloc',
+  '__nonstring', '__cond_acquires', '__cond_releases', '__assume_aligned',
+];
+
+const bareRe = new RegExp(`\\b(?:${BARE_ANNOTATIONS.join('|')})\\b(?!\\s*\\()`, 'g');
+const callAnnotationRe = new RegExp(`\\b(?:${CALL_ANNOTATIONS.join('|')})\\s*\\(`, 'g');
+/** Statement macros used like loop heads: `list_for_each_entry(pos, head, m) {`. */
+const loopMacroRe = /\b(?:[A-Za-z_0-9]*for_each[A-Za-z_0-9]*|scoped_guard|scoped_cond_guard)\s*\(/g;
+/** A type written as a macro argument: `container_of(p, struct foo, m)`, `min_t(unsigned long, a, b)`. */
+const typeArgRe =
+  /([(,]\s*)((?:const\s+|volatile\s+)*(?:(?:struct|union|enum)\s+[A-Za-z_]\w*|(?:(?:unsigned|signed|long|short|int|char)\b\s*){2,}))(?=\s*[,)])/g;
+/** GNU case ranges: `case 1 ... 3:`. */
+const caseRangeRe = /\bcase\b[^:;{}\n]*?(\.\.\.)/g;
+
+function blank(chars: string[], start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+  }
+}
+
+/** Index of the `)` that closes the `(` at `open`, or -1. Skips strings and chars. */
+export function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 /* ( */) depth++;
+    else if (c === 41 /* ) */) {
+      if (--depth === 0) return i;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      i = skipQuoted(text, i);
+    } else if (c === 123 /* { */ || c === 125 /* } */ || c === 59 /* ; */) {
+      // A statement boundary inside an argument list means the code is broken.
+      if (c !== 59 || depth <= 1) return -1;
+    }
+  }
+  return -1;
+}
+
+function skipQuoted(text: string, at: number): number {
+  const quote = text[at];
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === quote || c === '\n') return i;
+  }
+  return text.length;
+}
+
+/**
+ * Replace comments and string/char literal contents by spaces, so the regexes
+ * below never fire inside them. Newlines are kept.
+ */
+function codeOnly(text: string): string {
+  if (!/["'/]/.test(text)) return text;
+  const out = text.split('');
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      blank(out, i, stop);
+      i = stop - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      let stop = text.indexOf('\n', i);
+      if (stop < 0) stop = text.length;
+      blank(out, i, stop);
+      i = stop - 1;
+    } else if (c === '"' || c === "'") {
+      const stop = skipQuoted(text, i);
+      blank(out, i + 1, Math.min(stop, text.length));
+      i = stop;
+    }
+  }
+  return out.join('');
+}
+
+/**
+ * Returns `text` rewritten for tree-sitter-c; same length, same line breaks.
+ */
+export function maskKernelC(text: string): string {
+  const code = codeOnly(text);
+  let out: string[] | undefined;
+  const edit = (): string[] => (out ??= text.split(''));
+
+  for (const m of code.matchAll(bareRe)) blank(edit(), m.index!, m.index! + m[0].length);
+
+  for (const m of code.matchAll(callAnnotationRe)) {
+    const open = m.index! + m[0].length - 1;
+    const close = matchParen(code, open);
+    if (close > 0) blank(edit(), m.index!, close + 1);
+  }
+
+  for (const m of code.matchAll(typeArgRe)) {
+    // `struct foo` -> `struct_foo`: one identifier of the same length.
+    const start = m.index! + m[1].length;
+    const type = m[2];
+    const next = /\S/.exec(code.slice(start + type.length, start + type.length + 64));
+    if (m[1].startsWith('(') && next?.[0] === ')') continue; // a cast or sizeof: C already parses it
+    const chars = edit();
+    for (let i = 0; i < type.length; i++) {
+      if (/\s/.test(type[i]) && type[i] !== '\n') chars[start + i] = '_';
+    }
+    // A trailing run of underscores from trailing blanks is harmless: still one identifier.
+  }
+
+  for (const m of code.matchAll(loopMacroRe)) {
+    const open = m.index! + m[0].length - 1;
+    const close = matchParen(code, open);
+    if (close < 0) continue;
+    const next = /\S/.exec(code.slice(close + 1, close + 200));
+    if (!next || next[0] === ';' || next[0] === ')' || next[0] === ',' || next[0] === '.') continue;
+    // Only at the head of a statement: previous non-blank is one of ; { } ) : or a newline-ended line.
+    const before = code.slice(Math.max(0, m.index! - 200), m.index!).replace(/\s+$/, '');
+    const prev = before[before.length - 1];
+    if (prev !== undefined && !';{}):'.includes(prev) && !/\belse$/.test(before)) continue;
+    const chars = edit();
+    const nameLen = m[0].indexOf('(') >= 0 ? m[0].replace(/\s*\($/, '').length : m[0].length;
+    chars[m.index!] = 'w'; chars[m.index! + 1] = 'h'; chars[m.index! + 2] = 'i';
+    chars[m.index! + 3] = 'l'; chars[m.index! + 4] = 'e';
+    blank(chars, m.index! + 5, m.index! + nameLen);
+  }
+
+  for (const m of code.matchAll(caseRangeRe)) {
+    const dots = m.index! + m[0].length - 3;
+    const chars = edit();
+    chars[dots] = ' '; chars[dots + 1] = '+'; chars[dots + 2] = ' ';
+  }
+
+  return out ? out.join('') : text;
+}

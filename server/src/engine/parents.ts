@@ -1,0 +1,161 @@
+/**
+ * What makes a callee a parent-driver API.
+ *
+ * Three kinds of evidence, strongest first:
+ *  1. a catalog of parent drivers that vfio-pci variant drivers are known to use;
+ *  2. the driver's own #includes of another driver's header: names that header
+ *     declares (when a kernel tree is around to read it) or, failing that, names
+ *     carrying the header's family prefix (`<linux/acme/acme_vf.h>` -> `acme_*`);
+ *  3. data flow: a call that takes a handle obtained from a PF lookup or from
+ *     another parent call (see driver.ts), unless the callee is a generic kernel API.
+ */
+
+export interface KnownParent {
+  /** Short name used in findings, e.g. `mlx5_core`. */
+  id: string;
+  title: string;
+  /** Include paths (a trailing `/` means the whole directory) that carry its API. */
+  headers: string[];
+  callees: RegExp;
+}
+
+export const KNOWN_PARENTS: readonly KnownParent[] = [
+  { id: 'mlx5_core', title: 'Mellanox/NVIDIA mlx5 core driver', headers: ['linux/mlx5/'], callees: /^mlx5_/ },
+  {
+    id: 'hisi_qm', title: 'HiSilicon accelerator QM driver (sec/hpre/zip PF)', headers: ['linux/hisi_acc_qm.h'],
+    callees: /^(?:hisi_qm_\w+|hisi_\w+_get_pf_driver)$/,
+  },
+  { id: 'pds_core', title: 'AMD/Pensando pds_core driver', headers: ['linux/pds/'], callees: /^(?:pdsc_|pds_client_)/ },
+  {
+    id: 'virtio_pci', title: 'virtio-pci driver (admin virtqueue of the owner device)',
+    headers: ['linux/virtio_pci_admin.h'], callees: /^virtio_pci_admin_/,
+  },
+  { id: 'qat', title: 'Intel QAT PF driver', headers: ['linux/qat/'], callees: /^qat_vfmig_/ },
+];
+
+/** Helpers that reach the SR-IOV PF from a VF: every use is a parent interaction. */
+export const PF_LOOKUPS: ReadonlySet<string> = new Set(['pci_iov_get_pf_drvdata', 'pci_physfn']);
+
+/** Sub-directories of include/linux that belong to kernel core, not to a driver. */
+const GENERIC_LINUX_SUBDIRS = new Set([
+  'sched', 'device', 'atomic', 'unaligned', 'byteorder', 'platform_data', 'usb', 'spi', 'i2c', 'mtd',
+  'mmc', 'gpio', 'iio', 'input', 'regulator', 'power', 'pinctrl', 'phy', 'reset', 'clk', 'irqchip',
+  'raid', 'sunrpc', 'netfilter', 'netfilter_ipv4', 'netfilter_ipv6', 'ceph', 'lockd', 'nfs', 'can',
+  'crush', 'decompress', 'firmware', 'perf', 'mfd', 'soc', 'dma', 'uapi', 'avf', 'bus', 'rpmsg', 'surface_aggregator',
+  'fs', 'mm', 'crypto', 'ptp', 'iommu', 'vfio', 'pci', 'kvm', 'ieee80211', 'hsi', 'greybus', 'fpga',
+  'habanalabs', 'comedi', 'dsa', 'phylink', 'pcs', 'mdio', 'spi', 'sound', 'gpio', 'cdx',
+]);
+
+/** Top-level include directories that hold no driver's private API. */
+const GENERIC_TOPS = new Set([
+  'uapi', 'asm', 'asm-generic', 'trace', 'kunit', 'vdso', 'dt-bindings', 'clocksource', 'keys', 'ras',
+  'math-emu', 'kvm', 'xen', 'crypto', 'acpi', 'target', 'pcmcia', 'video', 'memory', 'linux',
+]);
+
+/** First underscore-separated token of a name: `xe_sriov_vfio` -> `xe`. */
+function firstToken(name: string): string {
+  return name.replace(/^_+/, '').split('_')[0];
+}
+
+/** Tokens too generic to stand for a parent driver. */
+const GENERIC_TOKENS = new Set(['linux', 'pci', 'vfio', 'dev', 'device', 'io', 'mm', 'sched', 'kernel', 'drm', 'net', 'soc', 'intel', 'amd', 'iommu']);
+
+export interface ParentHeader {
+  /** The include path as written. */
+  include: string;
+  /** The parent driver it belongs to. */
+  parent: string;
+  /** Name prefixes that mark its API when the header cannot be read. */
+  prefixes: string[];
+  /** Include-path prefix of the header family: other headers it pulls in from here are followed. */
+  family: string;
+}
+
+/**
+ * Decides whether an `#include <...>` names another driver's header, and which.
+ * Returns undefined for kernel-core headers.
+ */
+export function parentHeaderFor(include: string): ParentHeader | undefined {
+  const known = KNOWN_PARENTS.find((p) => p.headers.some((h) => (h.endsWith('/') ? include.startsWith(h) : include === h)));
+  const segments = include.split('/');
+  const base = segments[segments.length - 1].replace(/\.h$/, '');
+  if (known) {
+    // Follow includes only inside a parent's own header directory, never all of include/linux.
+    const family = known.headers.find((h) => h.endsWith('/') && include.startsWith(h)) ?? '';
+    return { include, parent: known.id, prefixes: [], family };
+  }
+  if (segments.length < 3) return undefined; // `linux/foo.h`, `net/foo.h`: kernel core or a subsystem
+  const [top, sub] = segments;
+  if (top === 'linux' ? GENERIC_LINUX_SUBDIRS.has(sub) : GENERIC_TOPS.has(top)) return undefined;
+  const token = firstToken(base);
+  const prefixes = new Set<string>([base + '_']);
+  if (token.length >= 2 && !GENERIC_TOKENS.has(token)) prefixes.add(token + '_');
+  if (!GENERIC_TOKENS.has(sub)) prefixes.add(sub + '_');
+  const parent = top === 'linux' || token.length < 2 || GENERIC_TOKENS.has(token) ? sub : token;
+  return { include, parent, prefixes: [...prefixes], family: segments.slice(0, -1).join('/') + '/' };
+}
+
+/** A relative include that leaves the driver's directory: another driver's private header. */
+export function parentHeaderForRelative(include: string, resolvedDirName: string): ParentHeader {
+  const base = include.split('/').pop()!.replace(/\.h$/, '');
+  const token = firstToken(base);
+  const prefixes = [base + '_'];
+  if (token.length >= 2 && !GENERIC_TOKENS.has(token)) prefixes.push(token + '_');
+  return { include, parent: resolvedDirName, prefixes, family: '' };
+}
+
+/** `__mlx5_bit_sz` is as much mlx5's as `mlx5_bit_sz`: leading underscores do not change the owner. */
+export function apiName(callee: string): string {
+  return callee.replace(/^_+/, '');
+}
+
+export function knownParentOf(callee: string): KnownParent | undefined {
+  const name = apiName(callee);
+  return KNOWN_PARENTS.find((p) => p.callees.test(name));
+}
+
+/**
+ * Kernel core APIs. Only used to keep data-flow inference from calling, say,
+ * `dma_map_single(pf_dev, ...)` a parent interaction: taking the PF's device as
+ * an argument does not make a generic API part of the parent driver.
+ */
+const GENERIC_PREFIXES = [
+  'pci', 'pcie', 'pcim', 'vfio', 'dev', 'devm', 'device', 'driver', 'bus', 'dma', 'dmam', 'mutex', 'spin', 'raw_spin',
+  'read', 'write', 'rwlock', 'down', 'up', 'init', 'kmalloc', 'kzalloc', 'kcalloc', 'kfree', 'kvfree', 'kvmalloc',
+  'kvzalloc', 'kvcalloc', 'vmalloc', 'vzalloc', 'vcalloc', 'vfree', 'kmem', 'krealloc', 'kstrdup', 'kmemdup', 'copy',
+  'get', 'put', 'memcpy', 'memset', 'memmove', 'memcmp', 'str', 'sprintf', 'snprintf', 'scnprintf', 'sscanf', 'kstrto',
+  'list', 'hlist', 'rb', 'xa', 'idr', 'ida', 'atomic', 'refcount', 'kref', 'wait', 'wake', 'complete', 'reinit',
+  'queue', 'schedule', 'flush', 'cancel', 'msleep', 'ssleep', 'udelay', 'ndelay', 'mdelay', 'usleep', 'fsleep',
+  'ioread', 'iowrite', 'ioremap', 'iounmap', 'readl', 'writel', 'readq', 'writeq', 'readb', 'writeb', 'readw', 'writew',
+  'pm', 'sysfs', 'debugfs', 'seq', 'of', 'acpi', 'iommu', 'iommufd', 'iova', 'interval', 'sg', 'sgl', 'bitmap', 'set',
+  'clear', 'test', 'find', 'cpu', 'le16', 'le32', 'le64', 'be16', 'be32', 'be64', 'min', 'max', 'clamp', 'fput',
+  'fget', 'fdget', 'fdput', 'anon', 'stream', 'nonseekable', 'no', 'noop', 'simple', 'trace', 'rcu', 'srcu',
+  'synchronize', 'lockdep', 'might', 'warn', 'pr', 'printk', 'dump', 'eventfd', 'kobject', 'module', 'request',
+  'free', 'irq', 'enable', 'disable', 'local', 'preempt', 'smp', 'this', 'per', 'alloc', 'kthread', 'work',
+  'timer', 'mod', 'del', 'add', 'jiffies', 'ktime', 'time', 'kmap', 'kunmap', 'page', 'virt', 'phys', 'pfn',
+  'vm', 'vma', 'remap', 'io', 'mmap', 'unmap', 'fd', 'file', 'filp', 'inode', 'capable', 'ns', 'current', 'task',
+  'mem', 'memremap', 'memunmap', 'offset', 'array', 'struct', 'size', 'check', 'overflows', 'round', 'roundup',
+  'rounddown', 'ilog2', 'order', 'is', 'likely', 'unlikely', 'container', 'offsetof', 'offsetofend', 'sizeof',
+  'kvm', 'mmu', 'mmgrab', 'mmdrop', 'mmget', 'mmput', 'access', 'lock', 'unlock', 'try', 'hash', 'crc32', 'crc',
+  'netdev', 'eth', 'skb', 'napi', 'xdp', 'bpf', 'kasprintf', 'kvasprintf', 'devres', 'platform', 'firmware',
+  'request_firmware', 'release', 'register', 'unregister', 'notifier', 'blocking', 'atomic_notifier', 'raw',
+  'vga', 'pcibios', 'compat', 'poll', 'fasync', 'kill', 'send', 'signal', 'ptr', 'err', 'errptr', 'uaccess',
+  'user', 'access_ok', 'strncpy_from_user', 'wmb', 'rmb', 'mb', 'barrier', 'smp_mb', 'dma_wmb', 'dma_rmb',
+];
+const GENERIC_RE = new RegExp(`^_*(?:${GENERIC_PREFIXES.map((p) => p.replace(/_/g, '_')).join('|')})(?:_|$)`);
+
+export function isGenericKernelApi(callee: string): boolean {
+  return GENERIC_RE.test(callee);
+}
+
+export function isAllCapsMacro(name: string): boolean {
+  return /^[A-Z0-9_]+$/.test(name) && /[A-Z]/.test(name);
+}
+
+/** Glob (`*`, `?`) or `/regex/` from user settings to a RegExp matching whole names. */
+export function namePattern(pattern: string): RegExp {
+  const re = /^\/(.*)\/$/.exec(pattern);
+  if (re) return new RegExp(re[1]);
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '\\w*').replace(/\?/g, '\\w');
+  return new RegExp(`^${body}$`);
+}

@@ -1,0 +1,60 @@
+/** One C file as the engine sees it: text, syntax tree and extracted facts, for one version. */
+import { parseC, reparseC, type ParsedText } from './cParser';
+import { extractFacts, type CommentFact, type FileFacts } from './facts';
+import { LineIndex } from './text';
+
+export interface SourceFile {
+  path: string;
+  version: number | string;
+  text: string;
+  lines: LineIndex;
+  parsed: ParsedText;
+  facts: FileFacts;
+  /** Stand-alone comments by the line they end on. */
+  commentsByEndLine: Map<number, CommentFact>;
+}
+
+function build(path: string, text: string, version: number | string, parsed: ParsedText): SourceFile {
+  const lines = new LineIndex(text);
+  const facts = extractFacts(parsed.tree, text, lines);
+  const commentsByEndLine = new Map<number, CommentFact>();
+  for (const c of facts.comments) if (c.standalone) commentsByEndLine.set(c.endLine, c);
+  return { path, version, text, lines, parsed, facts, commentsByEndLine };
+}
+
+export function createSourceFile(path: string, text: string, version: number | string): SourceFile {
+  return build(path, text, version, parseC(text));
+}
+
+/** Same file, new text: reuses the old tree for an incremental parse. */
+export function updateSourceFile(previous: SourceFile, text: string, version: number | string): SourceFile {
+  return build(previous.path, text, version, reparseC(previous.parsed, text));
+}
+
+/**
+ * The stand-alone comments stacked directly above `line` (nearest first): the
+ * first ends on line-1, the next ends on the line before the first starts, ...
+ */
+export function commentsAbove(file: SourceFile, line: number): CommentFact[] {
+  const out: CommentFact[] = [];
+  let c = file.commentsByEndLine.get(line - 1);
+  while (c && out.length < 32) {
+    out.push(c);
+    c = file.commentsByEndLine.get(c.startLine - 1);
+  }
+  return out;
+}
+
+const SUPPRESSION = /\bvfio-variant:\s*ignore\b([^\n*]*)/;
+
+/** `/* vfio-variant: ignore rule-a, rule-b -- reason *\/`: which rules it names (empty: all). */
+export function suppressionRules(comment: CommentFact): string[] | undefined {
+  const m = SUPPRESSION.exec(comment.text);
+  if (!m) return undefined;
+  const spec = m[1].split('--')[0];
+  return spec.split(/[\s,]+/).filter((r) => /^[a-z][a-z0-9-]+$/.test(r));
+}
+
+export function isSuppression(comment: CommentFact): boolean {
+  return SUPPRESSION.test(comment.text);
+}

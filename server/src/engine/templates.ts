@@ -1,0 +1,135 @@
+/**
+ * The comment templates the quick fixes insert. Handler and function templates
+ * are kernel-doc (scripts/kernel-doc -Wall accepts them as inserted); comments on
+ * statements are plain block comments, since kernel-doc is for declarations only.
+ * The prompts are the questions of the vfio-pci variant driver acceptance document.
+ */
+import type { FunctionFact } from './facts';
+
+const WIDTH = 80;
+
+const ROLE_SUMMARY: Record<string, string> = {
+  migration_set_state: 'Move the device to a new migration state',
+  migration_get_state: 'Report the current migration state',
+  migration_get_data_size: 'Estimate the size of the migration data',
+  log_start: 'Start dirty page tracking',
+  log_stop: 'Stop dirty page tracking',
+  log_read_and_clear: 'Report and clear dirty pages',
+  read: 'Read device state from a migration data file',
+  write: 'Write device state into a migration data file',
+  unlocked_ioctl: 'Handle an ioctl on a migration data file',
+  compat_ioctl: 'Handle a compat ioctl on a migration data file',
+  release: 'Release a migration data file',
+};
+
+export interface HandlerRole {
+  ops: string;
+  member: string;
+  variable: string;
+}
+
+export interface ParentCallGroup {
+  parent: string;
+  callees: string[];
+}
+
+/** Wraps `text` after `first` to WIDTH, continuation lines indented by two. */
+function wrap(first: string, text: string, indent: string, lead: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line.endsWith(' ') || line === '' ? line + word : `${line} ${word}`;
+    if ((indent + lead + candidate).replace(/\t/g, '        ').length > WIDTH && line.trim() !== first.trim()) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = candidate;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function parentLines(groups: ParentCallGroup[], indent: string, lead: string): string[] {
+  const out: string[] = [];
+  for (const g of groups) {
+    const calls = [...new Set(g.callees)].map((c) => `${c}()`).join(', ');
+    out.push(...wrap(`Parent calls (${g.parent}):`, calls + '.', indent, lead));
+  }
+  const parents = [...new Set(groups.map((g) => g.parent))].join(', ');
+  out.push(...wrap('Request:', `TODO: what is asked of ${parents}, and for which device.`, indent, lead));
+  out.push(...wrap('User input:', 'TODO: which userspace-controlled values reach the parent, and how they are validated.', indent, lead));
+  out.push(...wrap('Scope:', 'TODO: why the effect stays within the assigned device.', indent, lead));
+  return out;
+}
+
+function paramLines(fn: FunctionFact, indent: string, lead: string): string[] {
+  const out = fn.params.flatMap((p) => wrap(`@${p.name}:`, `TODO: describe ${p.name}.`, indent, lead));
+  if (fn.variadic) out.push('@...: TODO: describe the variable arguments.');
+  return out;
+}
+
+function render(indent: string, body: string[], kernelDoc: boolean): string[] {
+  return [
+    `${indent}/*${kernelDoc ? '*' : ''}`,
+    ...body.map((l) => (l === '' ? `${indent} *` : `${indent} * ${l}`)),
+    `${indent} */`,
+  ];
+}
+
+/** kernel-doc for a migration handler. `description` keeps an existing plain comment's text. */
+export function handlerDoc(fn: FunctionFact, roles: HandlerRole[], parents: ParentCallGroup[], indent: string, description: string[] = []): string[] {
+  const lead = ' * ';
+  const first = roles[0];
+  const summary = ROLE_SUMMARY[first.member] ?? `Migration handler for ${first.ops}.${first.member}`;
+  const wired = [...new Set(roles.map((r) => `${r.ops}.${r.member}${r.variable ? ` in ${r.variable}` : ''}`))].join(', ');
+  const body = [
+    `${fn.name}() - ${summary}`,
+    ...paramLines(fn, indent, lead),
+    '',
+    ...(description.length ? [...description, ''] : []),
+    ...wrap('Wired as', `${wired}.`, indent, lead),
+    '',
+    ...wrap('State composition:', 'TODO: how the device state is composed when saved and consumed when resumed.', indent, lead),
+    ...wrap('Not visible via vfio-pci:', 'TODO: which portions are not otherwise available to the user through vfio-pci, and which part the PF driver manages.', indent, lead),
+    ...wrap('Parent interface:', 'TODO: the interface to the parent (PF) driver that manages this state.', indent, lead),
+    ...wrap('Validation:', 'TODO: how data from userspace is validated before it reaches the device or the PF driver.', indent, lead),
+    ...(parents.length ? ['', ...parentLines(parents, indent, lead)] : []),
+    '',
+    'Context: TODO: process context; which locks are held or taken.',
+    ...(fn.returnsValue ? ['', 'Return: TODO: describe the return value.'] : []),
+  ];
+  return render(indent, body, true);
+}
+
+/** kernel-doc for a function that talks to the parent driver (not a handler). */
+export function parentFunctionDoc(fn: FunctionFact, parents: ParentCallGroup[], indent: string): string[] {
+  const lead = ' * ';
+  const body = [
+    `${fn.name}() - TODO: summarize what this function does`,
+    ...paramLines(fn, indent, lead),
+    '',
+    ...parentLines(parents, indent, lead),
+    ...(fn.returnsValue ? ['', 'Return: TODO: describe the return value.'] : []),
+  ];
+  return render(indent, body, true);
+}
+
+/** Plain block comment above one statement that calls the parent driver. */
+export function parentStatementComment(parents: ParentCallGroup[], indent: string): string[] {
+  return render(indent, parentLines(parents, indent, ' * '), false);
+}
+
+export function suppressionComment(rule: string, indent: string): string[] {
+  return [`${indent}/* vfio-variant: ignore ${rule} -- TODO: why no review note is needed here */`];
+}
+
+/** The text of a plain comment, without its markers, as description lines. */
+export function commentBody(text: string): string[] {
+  const inner = text.startsWith('//')
+    ? text.replace(/^\/\/+ ?/gm, '')
+    : text.replace(/^\/\*+/, '').replace(/\*+\/$/, '');
+  const lines = inner.split(/\r?\n/).map((l) => l.replace(/^\s*\* ?/, '').replace(/\s+$/, ''));
+  while (lines.length && lines[0].trim() === '') lines.shift();
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  // A line that looks like a kernel-doc section or parameter would change the comment's meaning.
+  return lines.map((l) => l.replace(/^(\s*)([@]|(?:description|context|returns?|notes?|examples?)\s*:)/i, '$1- $2'));
+}

@@ -1,0 +1,193 @@
+/**
+ * The engine's entry point for every front end. Holds open documents (editor
+ * buffers, which win over the disk), reads sibling files of a driver lazily and
+ * caches parsed files and driver models by version, so an edit re-parses one
+ * file (incrementally) and re-combines facts, nothing more.
+ */
+import * as path from 'path';
+import { analyzeDriver, type DriverModel } from './driver';
+import { collectFindings, type Finding, type FindingOptions } from './findings';
+import { fixAllInFile, fixesFor, type CodeFix } from './fixes';
+import { decodeSource, type FileSystemHost } from './host';
+import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './kernelTree';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
+import { createSourceFile, updateSourceFile, type SourceFile } from './sourceFile';
+
+/** Something the user should know about a file we did not (fully) analyse. */
+export interface Notice {
+  path: string;
+  message: string;
+}
+
+const SOURCE_EXT = /\.[ch]$/;
+const MAX_FILES_PER_DRIVER = 200;
+
+interface DiskEntry {
+  stamp: string;
+  file?: SourceFile;
+  notice?: Notice;
+}
+
+export class Workspace {
+  private settings: Settings = DEFAULT_SETTINGS;
+  private readonly documents = new Map<string, SourceFile>();
+  private readonly disk = new Map<string, DiskEntry>();
+  private readonly models = new Map<string, { key: string; model: DriverModel; notices: Notice[] }>();
+  private readonly headers: HeaderIndex;
+  private readonly roots = new Map<string, string | undefined>();
+
+  constructor(private readonly host: FileSystemHost, settings?: Settings) {
+    this.headers = new HeaderIndex(host);
+    if (settings) this.settings = settings;
+  }
+
+  getSettings(): Settings {
+    return this.settings;
+  }
+
+  setSettings(settings: Settings): void {
+    this.settings = settings;
+    this.models.clear();
+    this.roots.clear();
+  }
+
+  // ------------------------------------------------------------ documents
+
+  /** Opens or replaces an editor buffer. `docPath` may be a pseudo path for untitled buffers. */
+  openDocument(docPath: string, text: string, version: number | string): SourceFile {
+    const file = createSourceFile(docPath, text, version);
+    this.documents.set(docPath, file);
+    return file;
+  }
+
+  /** New text for an open buffer, parsed incrementally from the previous version. */
+  updateDocument(docPath: string, text: string, version: number | string): SourceFile {
+    const previous = this.documents.get(docPath);
+    const file = previous ? updateSourceFile(previous, text, version) : createSourceFile(docPath, text, version);
+    this.documents.set(docPath, file);
+    return file;
+  }
+
+  closeDocument(docPath: string): void {
+    this.documents.delete(docPath);
+  }
+
+  getDocument(docPath: string): SourceFile | undefined {
+    return this.documents.get(docPath);
+  }
+
+  /** Forget what was read from disk for this path (the file changed there). */
+  invalidate(filePath: string): void {
+    this.disk.delete(filePath);
+  }
+
+  // -------------------------------------------------------------- drivers
+
+  /** The driver model for the directory holding `filePath`. Untitled buffers form a driver of their own. */
+  driverFor(filePath: string, standalone = false): { model: DriverModel; notices: Notice[] } {
+    const dir = path.dirname(filePath);
+    if (!standalone) return this.driverInDir(dir, filePath);
+    {
+      const doc = this.documents.get(filePath);
+      const files = doc ? [doc] : [];
+      return { model: analyzeDriver(dir, files, this.context(undefined)), notices: [] };
+    }
+  }
+
+  /** The driver model of a directory; `mustInclude` is a file of it that may not exist on disk yet. */
+  driverInDir(dir: string, mustInclude?: string): { model: DriverModel; notices: Notice[] } {
+    const { files, notices } = this.driverFiles(dir, mustInclude);
+    const key = files.map((f) => `${f.path}@${f.version}`).join('|');
+    const cached = this.models.get(dir);
+    if (cached && cached.key === key) return cached;
+    const model = analyzeDriver(dir, files, this.context(dir));
+    const entry = { key, model, notices };
+    this.models.set(dir, entry);
+    return entry;
+  }
+
+  findings(filePath: string, opts: FindingOptions & { standalone?: boolean } = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
+    const { model, notices } = this.driverFor(filePath, opts.standalone);
+    const findings = this.settings.enable ? collectFindings(model, this.settings, { ...opts, path: filePath }) : [];
+    return { findings, notices: notices.filter((n) => n.path === filePath), model };
+  }
+
+  /** Findings for every file of the driver that holds `dir`. */
+  driverFindings(dir: string, opts: FindingOptions = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
+    const { model, notices } = this.driverInDir(dir);
+    const findings = this.settings.enable ? collectFindings(model, this.settings, opts) : [];
+    return { findings, notices, model };
+  }
+
+  fixes(filePath: string, finding: Finding, standalone = false): CodeFix[] {
+    return fixesFor(this.driverFor(filePath, standalone).model, finding, this.settings);
+  }
+
+  fixAll(filePath: string, standalone = false): CodeFix | undefined {
+    const { model } = this.driverFor(filePath, standalone);
+    const file = model.files.find((f) => f.path === filePath);
+    return file ? fixAllInFile(model, file, this.settings) : undefined;
+  }
+
+  private context(dir: string | undefined) {
+    let root: string | undefined;
+    if (this.settings.kernelTree && looksLikeKernelRoot(this.settings.kernelTree, this.host)) root = this.settings.kernelTree;
+    else if (dir) {
+      if (!this.roots.has(dir)) this.roots.set(dir, findKernelRoot(dir, this.host));
+      root = this.roots.get(dir);
+    }
+    return { settings: this.settings, kernelRoot: root, headers: this.headers };
+  }
+
+  /** The .c/.h files of a directory: open buffers as they are, the rest from disk. */
+  private driverFiles(dir: string, mustInclude?: string): { files: SourceFile[]; notices: Notice[] } {
+    const names = new Set(this.host.readDir(dir)?.filter((n) => SOURCE_EXT.test(n)) ?? []);
+    for (const p of this.documents.keys()) if (path.dirname(p) === dir) names.add(path.basename(p));
+    if (mustInclude && path.dirname(mustInclude) === dir) names.add(path.basename(mustInclude));
+    const files: SourceFile[] = [];
+    const notices: Notice[] = [];
+    for (const name of [...names].sort().slice(0, MAX_FILES_PER_DRIVER)) {
+      const p = path.join(dir, name);
+      const doc = this.documents.get(p);
+      if (doc) {
+        if (doc.text.length > this.settings.maxFileSize) {
+          notices.push({ path: p, message: `not analysed: ${doc.text.length} characters is above vfioVariant.maxFileSize (${this.settings.maxFileSize})` });
+        } else files.push(doc);
+        continue;
+      }
+      const entry = this.readDisk(p);
+      if (entry.file) files.push(entry.file);
+      if (entry.notice) notices.push(entry.notice);
+    }
+    if (names.size > MAX_FILES_PER_DRIVER) {
+      notices.push({ path: dir, message: `only the first ${MAX_FILES_PER_DRIVER} of ${names.size} source files were analysed` });
+    }
+    return { files, notices };
+  }
+
+  private readDisk(p: string): DiskEntry {
+    const st = this.host.stat(p);
+    if (!st) return { stamp: 'missing', notice: { path: p, message: 'not analysed: the file cannot be read' } };
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    const cached = this.disk.get(p);
+    if (cached && cached.stamp === stamp) return cached;
+    let entry: DiskEntry;
+    if (st.isSymbolicLink && !this.host.realPath(p)) {
+      entry = { stamp, notice: { path: p, message: 'not analysed: broken or looping symbolic link' } };
+    } else if (!st.isFile && !st.isSymbolicLink) {
+      entry = { stamp };
+    } else if (st.size > this.settings.maxFileSize) {
+      entry = { stamp, notice: { path: p, message: `not analysed: ${st.size} bytes is above vfioVariant.maxFileSize (${this.settings.maxFileSize})` } };
+    } else {
+      const bytes = this.host.readBytes(p);
+      const decoded = bytes ? decodeSource(bytes) : ({ ok: false, reason: 'the file cannot be read' } as const);
+      if (!decoded.ok) entry = { stamp, notice: { path: p, message: `not analysed: ${decoded.reason}` } };
+      else {
+        entry = { stamp, file: createSourceFile(p, decoded.text, stamp) };
+        if (decoded.lossy) entry.notice = { path: p, message: 'the file is not valid UTF-8; invalid bytes were read as U+FFFD' };
+      }
+    }
+    this.disk.set(p, entry);
+    return entry;
+  }
+}

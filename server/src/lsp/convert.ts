@@ -1,0 +1,77 @@
+/** Engine values -> LSP values. No logic beyond translation lives here. */
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  CodeAction, CodeActionKind, DiagnosticSeverity, TextEdit, type Diagnostic,
+} from 'vscode-languageserver/node';
+import type { CodeFix, Finding, Notice, Severity } from '../engine';
+import type { SourceFile } from '../engine/sourceFile';
+import { docsUrl } from '../node/docs';
+
+export const SOURCE = 'vfio-variant';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+/** The engine's path for a document URI: a file path, or the URI itself for untitled buffers. */
+export function uriToPath(uri: string): { path: string; onDisk: boolean } {
+  if (uri.startsWith('file:')) {
+    try {
+      return { path: fileURLToPath(uri), onDisk: true };
+    } catch {
+      // fall through: treat as a pseudo path
+    }
+  }
+  return { path: `/__vfio_variant__/${encodeURIComponent(uri)}`, onDisk: false };
+}
+
+export function pathToUri(p: string, uriByPath: Map<string, string>): string {
+  return uriByPath.get(p) ?? pathToFileURL(p).href;
+}
+
+/** What a diagnostic carries so a code action request can find its finding again. */
+export interface DiagnosticData {
+  rule: string;
+  name: string;
+  version: number | string;
+}
+
+export function toDiagnostic(f: Finding, uriByPath: Map<string, string>): Diagnostic {
+  const data: DiagnosticData = { rule: f.rule, name: f.name, version: f.item.file.version };
+  return {
+    range: { start: { line: f.line, character: f.column }, end: { line: f.endLine, character: f.endColumn } },
+    severity: SEVERITY[f.severity as Severity],
+    source: SOURCE,
+    code: f.rule,
+    codeDescription: { href: docsUrl(f.rule) },
+    message: f.message,
+    relatedInformation: f.related.map((r) => ({
+      location: { uri: pathToUri(r.path, uriByPath), range: { start: { line: r.line, character: r.column }, end: { line: r.line, character: r.column } } },
+      message: r.message,
+    })),
+    data,
+  };
+}
+
+export function noticeDiagnostic(n: Notice): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information, source: SOURCE, code: 'not-analysed', message: n.message,
+  };
+}
+
+export function toCodeAction(fix: CodeFix, file: SourceFile, uri: string, diagnostics: Diagnostic[]): CodeAction {
+  const edits = fix.edits.filter((e) => e.path === file.path).map((e) =>
+    TextEdit.replace({ start: file.lines.positionAt(e.offset), end: file.lines.positionAt(e.offset + e.length) }, e.newText));
+  const version = typeof fix.version === 'number' ? fix.version : null;
+  return {
+    title: fix.title,
+    kind: fix.kind === 'quickfix' ? CodeActionKind.QuickFix : FIX_ALL_KIND,
+    isPreferred: fix.preferred || undefined,
+    diagnostics: diagnostics.length ? diagnostics : undefined,
+    // A versioned edit: the client refuses it if the document changed since.
+    edit: { documentChanges: [{ textDocument: { uri, version }, edits }] },
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The language server: LSP in, engine calls, LSP out. Documents are synced
+ * incrementally; each change re-parses one file incrementally and re-publishes
+ * diagnostics for the open files of that driver (findings cross files).
+ */
+import * as path from 'path';
+import {
+  CodeActionKind, CodeLens, Hover, MarkupKind, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
+  createConnection, type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { describeItem, itemAt, normalizeSettings, Workspace, type Finding, type Settings } from '../engine';
+import { nodeFileSystem } from '../node/fsHost';
+import { toolVersion } from '../node/docs';
+import {
+  FIX_ALL_KIND, SOURCE, noticeDiagnostic, toCodeAction, toDiagnostic, uriToPath, type DiagnosticData,
+} from './convert';
+
+export const FIX_ALL_COMMAND = 'vfio-variant.fixAll';
+
+interface InitOptions {
+  /** Delay between the last change and analysis, in ms (0: analyse on every change). */
+  debounceMs?: number;
+  settings?: unknown;
+  /** Untrusted workspace: ignore settings that point outside the workspace folders. */
+  restricted?: boolean;
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace(nodeFileSystem);
+  const uriByPath = new Map<string, string>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let debounceMs = 50;
+  let pullConfig = false;
+  let restricted = false;
+  let folders: string[] = [];
+  let initSettings: unknown;
+
+  const log = (m: string) => connection.console.log(`[vfio-variant] ${m}`);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const opts = (params.initializationOptions ?? {}) as InitOptions;
+    if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
+    restricted = !!opts.restricted;
+    initSettings = opts.settings;
+    pullConfig = !!params.capabilities.workspace?.configuration;
+    folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri).path);
+    if (!folders.length && params.rootUri) folders = [uriToPath(params.rootUri).path];
+    applySettings(initSettings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
+      },
+      serverInfo: { name: 'vfio-variant-assist', version: toolVersion() },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (pullConfig) await refreshSettings();
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    if (pullConfig) await refreshSettings();
+    else applySettings((change.settings as { vfioVariant?: unknown } | undefined)?.vfioVariant ?? change.settings);
+    for (const doc of documents.all()) schedule(doc.uri, 0);
+  });
+
+  async function refreshSettings(): Promise<void> {
+    try {
+      applySettings(await connection.workspace.getConfiguration('vfioVariant'));
+    } catch (e) {
+      log(`could not read settings: ${(e as Error).message}`);
+    }
+  }
+
+  function applySettings(raw: unknown): void {
+    const problems: string[] = [];
+    const settings: Settings = normalizeSettings(raw ?? initSettings, problems);
+    if (restricted && settings.kernelTree && !folders.some((f) => isInside(settings.kernelTree!, f))) {
+      problems.push(`kernelTree ${settings.kernelTree} is outside the workspace; ignored in restricted mode`);
+      settings.kernelTree = undefined;
+    }
+    for (const p of problems) log(`settings: ${p}`);
+    workspace.setSettings(settings);
+  }
+
+  // ------------------------------------------------------------ documents
+
+  documents.onDidOpen((e) => {
+    const { path: p } = uriToPath(e.document.uri);
+    uriByPath.set(p, e.document.uri);
+    workspace.openDocument(p, e.document.getText(), e.document.version);
+    schedule(e.document.uri, 0);
+  });
+
+  documents.onDidChangeContent((e) => {
+    const { path: p } = uriToPath(e.document.uri);
+    if (!workspace.getDocument(p)) return; // handled by onDidOpen
+    workspace.updateDocument(p, e.document.getText(), e.document.version);
+    schedule(e.document.uri, debounceMs);
+  });
+
+  documents.onDidClose((e) => {
+    const { path: p } = uriToPath(e.document.uri);
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    workspace.closeDocument(p);
+    uriByPath.delete(p);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    // Siblings may have depended on the buffer's unsaved text.
+    for (const other of documents.all()) if (other.uri !== e.document.uri && sameDir(other.uri, e.document.uri)) schedule(other.uri, 0);
+  });
+
+  function sameDir(a: string, b: string): boolean {
+    return path.dirname(uriToPath(a).path) === path.dirname(uriToPath(b).path);
+  }
+
+  function schedule(uri: string, delay: number): void {
+    clearTimeout(timers.get(uri));
+    const run = () => {
+      timers.delete(uri);
+      publishDriver(uri);
+    };
+    if (delay <= 0) run();
+    else timers.set(uri, setTimeout(run, delay));
+  }
+
+  /** Analyses the driver of `uri` and publishes for every open document of that driver. */
+  function publishDriver(uri: string): void {
+    const targets = documents.all().filter((d) => d.uri === uri || (uri.startsWith('file:') && sameDir(d.uri, uri)));
+    for (const doc of targets) publish(doc);
+  }
+
+  function findingsFor(doc: TextDocument): { findings: Finding[]; notices: ReturnType<Workspace['findings']>['notices']; filePath: string; standalone: boolean } {
+    const { path: filePath, onDisk } = uriToPath(doc.uri);
+    const r = workspace.findings(filePath, { standalone: !onDisk });
+    return { findings: r.findings, notices: r.notices, filePath, standalone: !onDisk };
+  }
+
+  function publish(doc: TextDocument): void {
+    try {
+      const { path: filePath } = uriToPath(doc.uri);
+      const file = workspace.getDocument(filePath);
+      if (!file || file.version !== doc.version) return; // a newer version is on its way
+      const { findings, notices } = findingsFor(doc);
+      void connection.sendDiagnostics({
+        uri: doc.uri, version: doc.version,
+        diagnostics: [...notices.map(noticeDiagnostic), ...findings.map((f) => toDiagnostic(f, uriByPath))],
+      });
+    } catch (e) {
+      log(`analysis failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  // -------------------------------------------------------------- features
+
+  connection.onCodeAction((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    try {
+      const { findings, filePath, standalone } = findingsFor(doc);
+      const file = workspace.getDocument(filePath)!;
+      const actions = [];
+      const wantsFixAll = !params.context.only || params.context.only.some((k) => FIX_ALL_KIND.startsWith(k));
+      const wantsQuick = !params.context.only || params.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k));
+      if (wantsQuick) {
+        for (const d of params.context.diagnostics) {
+          if (d.source !== SOURCE) continue;
+          const data = d.data as DiagnosticData | undefined;
+          const f = findings.find((x) => x.rule === (data?.rule ?? d.code) && x.line === d.range.start.line && x.column === d.range.start.character);
+          if (!f) continue;
+          for (const fix of workspace.fixes(filePath, f, standalone)) actions.push(toCodeAction(fix, file, doc.uri, [d]));
+        }
+      }
+      if (wantsFixAll) {
+        const all = workspace.fixAll(filePath, standalone);
+        if (all) actions.push(toCodeAction(all, file, doc.uri, []));
+      }
+      return actions;
+    } catch (e) {
+      log(`code actions failed: ${(e as Error).stack ?? e}`);
+      return [];
+    }
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== FIX_ALL_COMMAND) return;
+    const uri = params.arguments?.[0] as string | undefined;
+    const doc = uri ? documents.get(uri) : undefined;
+    if (!doc) return;
+    const { path: filePath, onDisk } = uriToPath(doc.uri);
+    const fix = workspace.fixAll(filePath, !onDisk);
+    const file = workspace.getDocument(filePath);
+    if (fix && file) await connection.workspace.applyEdit({ label: fix.title, edit: toCodeAction(fix, file, doc.uri, []).edit! });
+  });
+
+  connection.onHover((params): Hover | null => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const { path: filePath, onDisk } = uriToPath(doc.uri);
+    const { model } = workspace.driverFor(filePath, !onDisk);
+    const item = itemAt(model, filePath, params.position.line, params.position.character);
+    return item ? { contents: { kind: MarkupKind.Markdown, value: describeItem(item) } } : null;
+  });
+
+  connection.onCodeLens((params): CodeLens[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const { path: filePath, onDisk } = uriToPath(doc.uri);
+    const { model } = workspace.driverFor(filePath, !onDisk);
+    return model.handlers.filter((h) => h.file.path === filePath).map((h) => {
+      const w = h.wiring[0];
+      const more = h.wiring.length > 1 ? ` (+${h.wiring.length - 1} more)` : '';
+      const title = `vfio: ${w.ops}.${w.member}${w.variable ? ` in ${w.variable}` : ''} · ${path.basename(w.file.path)}:${w.line + 1}${more}`;
+      const pos = { line: h.fn.startLine, character: 0 };
+      return { range: { start: pos, end: pos }, command: { title, command: '' } };
+    });
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function isInside(p: string, folder: string): boolean {
+  const rel = path.relative(folder, path.resolve(p));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+if (require.main === module) startServer();

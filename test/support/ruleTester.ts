@@ -1,0 +1,82 @@
+/**
+ * ESLint-style rule tester: each rule module gets valid and invalid cases. A case
+ * is a small driver (file name -> C text) analysed in memory. For invalid cases
+ * the tester also applies the preferred quick fix and checks the finding is gone,
+ * so every rule's fix is exercised.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { applyEdits, normalizeSettings, ruleById, Workspace, type Finding } from '../../server/src/engine';
+import { memoryHost, MEM_ROOT } from './memoryHost';
+
+export interface RuleCase {
+  name: string;
+  files: Record<string, string>;
+  /** The file whose findings are checked (default: the first one). */
+  file?: string;
+  settings?: unknown;
+}
+
+export interface InvalidCase extends RuleCase {
+  /** Expected findings of this rule in `file`: 1-based line and the name reported. */
+  errors: { line: number; name: string; message?: RegExp; parent?: string }[];
+}
+
+/** Prelude that makes a directory a vfio variant driver. */
+export const VFIO_PRELUDE = '#include <linux/vfio_pci_core.h>\n#include <linux/anon_inodes.h>\n';
+
+function analyse(c: RuleCase): { ws: Workspace; file: string; findings: Finding[] } {
+  const ws = new Workspace(memoryHost(c.files), normalizeSettings(c.settings));
+  const file = path.resolve(MEM_ROOT, c.file ?? Object.keys(c.files)[0]);
+  return { ws, file, findings: ws.findings(file).findings };
+}
+
+export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: InvalidCase[] }): void {
+  const rule = ruleById(ruleId);
+  describe(`rule ${ruleId}`, () => {
+    it('has complete metadata', () => {
+      assert.ok(rule, `rule ${ruleId} is registered`);
+      assert.equal(rule.meta.id, ruleId);
+      assert.match(rule.meta.docs, new RegExp(`docs/rules/${ruleId}\\.md$`));
+      assert.ok(rule.meta.description.length > 20);
+      assert.ok(['error', 'warning', 'information', 'hint'].includes(rule.meta.defaultSeverity));
+    });
+    for (const c of cases.valid) {
+      it(`valid: ${c.name}`, () => {
+        const { findings } = analyse(c);
+        assert.deepEqual(findings.filter((f) => f.rule === ruleId).map((f) => `${f.line + 1}:${f.name}`), []);
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`invalid: ${c.name}`, () => {
+        const { ws, file, findings } = analyse(c);
+        const mine = findings.filter((f) => f.rule === ruleId);
+        assert.deepEqual(mine.map((f) => `${f.line + 1}:${f.name}`), c.errors.map((e) => `${e.line}:${e.name}`));
+        c.errors.forEach((e, i) => {
+          if (e.message) assert.match(mine[i].message, e.message);
+          if (e.parent) assert.equal(mine[i].parent, e.parent);
+          assert.equal(mine[i].severity, rule!.meta.defaultSeverity);
+        });
+        if (!rule!.meta.fixable) return;
+        // The preferred fix resolves the finding it was offered for, and nothing new appears.
+        const target = mine[0];
+        const fix = ws.fixes(file, target).find((f) => f.preferred);
+        assert.ok(fix, 'a preferred quick fix is offered');
+        const doc = ws.driverFor(file).model.files.find((f) => f.path === file)!;
+        const fixed = applyEdits(doc.text, fix.edits);
+        ws.openDocument(file, fixed, 2);
+        const after = ws.findings(file).findings.filter((f) => f.rule === ruleId);
+        assert.equal(after.length, mine.length - countResolved(mine, target), `findings after fix:\n${after.map((f) => f.message).join('\n')}`);
+      });
+    }
+  });
+}
+
+/** A statement fix resolves every finding of that statement; count those sharing the target's line. */
+function countResolved(mine: Finding[], target: Finding): number {
+  if (target.kind === 'migration-handler') return 1;
+  const fn = target.item.kind === 'parent-call' ? target.item.call.anchorLines[0] : -1;
+  return mine.filter((f) => f.item.kind === 'parent-call' && f.item.call.anchorLines[0] === fn).length;
+}
+

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseC, parseRaw, reparseC } from '../../server/src/engine/cParser';
+import { extractFacts } from '../../server/src/engine/facts';
+import { maskKernelC } from '../../server/src/engine/kernelC';
+import { ensureKernel } from '../support/kernel';
+
+function errors(tree: ReturnType<typeof parseRaw>): number {
+  return tree.rootNode.descendantsOfType('ERROR').length;
+}
+
+describe('kernel C masking', () => {
+  const cases: [string, string][] = [
+    ['__user pointer', 'static ssize_t r(struct file *f, char __user *buf, size_t n) { return 0; }'],
+    ['container_of with a struct type', 'void f(void *p) { struct a *x = container_of(p, struct a, m); }'],
+    ['min_t with a two-word type', 'int f(int a, int b) { return min_t(unsigned long, a, b); }'],
+    ['GNU case range', 'int f(int x) { switch (x) { case 1 ... 3: return 1; } return 0; }'],
+    ['loop macro', 'void f(struct l *h) { struct e *e; list_for_each_entry(e, h, node) { g(e); } }'],
+    ['__free cleanup attribute', 'void f(void) { char *p __free(kfree) = NULL; g(p); }'],
+    ['__init', 'static int __init acme_init(void) { return 0; }'],
+  ];
+  for (const [name, src] of cases) {
+    it(`parses ${name} without errors, keeping every offset`, () => {
+      const masked = maskKernelC(src);
+      assert.equal(masked.length, src.length);
+      assert.equal(errors(parseC(src).tree), 0, masked);
+    });
+  }
+
+  it('never rewrites comments or strings', () => {
+    const src = '/* list_for_each_entry(a, b, c) { __user */ const char *s = "struct x, y";';
+    assert.equal(maskKernelC(src), src);
+  });
+
+  it('does not touch casts to multi-word types', () => {
+    const src = 'long f(void *p) { return (unsigned long)p; }';
+    assert.equal(errors(parseC(src).tree), 0);
+    assert.equal(maskKernelC(src), src);
+  });
+
+  it('removes most tree-sitter errors on the real 6.12 drivers', () => {
+    const dir = path.join(ensureKernel(), 'drivers/vfio/pci');
+    let raw = 0;
+    let masked = 0;
+    for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.c'))) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      raw += errors(parseRaw(text));
+      masked += errors(parseC(text).tree);
+    }
+    assert.ok(raw > 100, `raw errors: ${raw}`);
+    assert.ok(masked * 10 < raw, `masked errors ${masked} vs raw ${raw}`);
+  });
+});
+
+describe('incremental reparse', () => {
+  it('gives the same facts as a fresh parse after random edits', () => {
+    const text0 = fs.readFileSync(path.join(ensureKernel(), 'drivers/vfio/pci/qat/main.c'), 'utf8');
+    let text = text0;
+    let parsed = parseC(text);
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const snippets = ['x', '(', ')', '{', '}', ';', '\n', ' list_for_each_entry(a, b, c) {', '/*', '*/', '"'];
+    for (let i = 0; i < 60; i++) {
+      const at = rand(text.length);
+      const del = rand(4);
+      text = text.slice(0, at) + snippets[rand(snippets.length)] + text.slice(at + del);
+      parsed = reparseC(parsed, text);
+      const fresh = parseC(text);
+      assert.equal(parsed.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `edit ${i} at ${at}`);
+      const a = extractFacts(parsed.tree, text);
+      const b = extractFacts(fresh.tree, text);
+      assert.deepEqual(a.calls.map((c) => c.callee + c.start), b.calls.map((c) => c.callee + c.start));
+    }
+  });
+});
