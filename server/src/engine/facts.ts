@@ -143,14 +143,22 @@ export function functionDeclarator(node: SyntaxNode | null): SyntaxNode | null {
 function refsOf(node: SyntaxNode): Refs {
   const idents: string[] = [];
   const fields: string[] = [];
-  const stack: SyntaxNode[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') idents.push(n.text);
-    else if (n.type === 'field_identifier') fields.push(n.text);
-    else for (const c of n.namedChildren) stack.push(c);
+  const cursor = node.walk();
+  let depth = 0;
+  for (;;) {
+    const type = cursor.nodeType;
+    if (type === 'identifier') idents.push(cursor.nodeText);
+    else if (type === 'field_identifier') fields.push(cursor.nodeText);
+    else if (cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (depth === 0 || !cursor.gotoParent()) return { idents, fields };
+      depth--;
+    }
+    if (depth === 0) return { idents, fields };
   }
-  return { idents, fields };
 }
 
 /** Follows a call's value outwards to the variable or field it is stored in. */
@@ -211,90 +219,127 @@ function returnsValue(def: SyntaxNode): boolean {
   return !(type?.type === 'primitive_type' && type.text === 'void' && !pointer);
 }
 
+/** Node types whose facts we collect; everything else is only walked through. */
+const INTERESTING = new Set([
+  'ERROR', 'comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'function_definition',
+  'declaration', 'assignment_expression', 'call_expression',
+]);
+
+/**
+ * One pass over the tree with a cursor: nodes are only materialised (which is
+ * what costs in tree-sitter's node binding) for the node types above.
+ */
 export function extractFacts(tree: Tree, text: string, lines: LineIndex = new LineIndex(text)): FileFacts {
   const facts: FileFacts = {
     includes: [], functions: [], prototypes: new Set(), macros: new Set(), functionMacros: new Set(),
     calls: [], comments: [], opsInits: [], memberAssigns: [], structVars: new Map(), localAssigns: [],
     errorCount: 0,
   };
-  const stack: { node: SyntaxNode; fn?: FunctionFact }[] = [{ node: tree.rootNode }];
-  while (stack.length) {
-    const { node, fn } = stack.pop()!;
-    let childFn = fn;
-    switch (node.type) {
-      case 'ERROR':
-        facts.errorCount++;
-        break;
-      case 'comment': {
-        const startLine = node.startPosition.row;
-        const endLine = node.endPosition.row;
-        const before = lines.lineText(startLine).slice(0, node.startPosition.column);
-        const after = lines.lineText(endLine).slice(node.endPosition.column);
-        const ctext = text.slice(node.startIndex, node.endIndex);
-        facts.comments.push({
-          start: node.startIndex, end: node.endIndex, startLine, endLine, text: ctext,
-          standalone: before.trim() === '' && after.trim() === '',
-          kernelDoc: /^\/\*\*(?!\*)/.test(ctext),
-        });
-        continue;
-      }
-      case 'preproc_include': {
-        const p = node.childForFieldName('path');
-        if (p) {
-          const raw = p.text;
-          facts.includes.push({ path: raw.slice(1, -1).trim(), system: raw.startsWith('<'), line: node.startPosition.row });
-        }
-        break;
-      }
-      case 'preproc_def':
-      case 'preproc_function_def': {
-        const name = node.childForFieldName('name')?.text;
-        if (name) {
-          facts.macros.add(name);
-          if (node.type === 'preproc_function_def') facts.functionMacros.add(name);
-        }
-        continue; // macro bodies are text, not code
-      }
-      case 'function_definition': {
-        const decl = functionDeclarator(node.childForFieldName('declarator'));
-        const id = decl ? innermostIdentifier(decl.childForFieldName('declarator')) : null;
-        if (decl && id) {
-          const { params, variadic } = paramsOf(decl);
-          childFn = {
-            name: id.text, nameStart: id.startIndex, nameLine: id.startPosition.row, nameColumn: id.startPosition.column,
-            start: node.startIndex, startLine: node.startPosition.row, end: node.endIndex, endLine: node.endPosition.row,
-            params, variadic, returnsValue: returnsValue(node), locals: new Set(params.map((p) => p.name)),
-          };
-          facts.functions.push(childFn);
-        }
-        break;
-      }
-      case 'declaration':
-        collectDeclaration(node, fn, facts);
-        break;
-      case 'assignment_expression':
-        collectAssignment(node, fn, facts);
-        break;
-      case 'call_expression': {
-        const callee = node.childForFieldName('function');
-        if (callee?.type === 'identifier') {
-          const result = resultTarget(node);
-          const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
-          facts.calls.push({
-            callee: callee.text, start: callee.startIndex, line: callee.startPosition.row,
-            column: callee.startPosition.column, fn: fn?.name, anchorLines: anchorLinesOf(node),
-            args: args.map(refsOf), resultLocal: result.local, resultField: result.field,
-            throughPointer: fn?.locals.has(callee.text) ?? false,
-          });
-        }
-        break;
-      }
+  const cursor = tree.walk();
+  const fnStack: { fn: FunctionFact; depth: number }[] = [];
+  let depth = 0;
+  for (;;) {
+    const type = cursor.nodeType;
+    let descend = true;
+    if (INTERESTING.has(type)) {
+      const node = cursor.currentNode;
+      const fn = fnStack.length ? fnStack[fnStack.length - 1].fn : undefined;
+      const entered = visit(node, type, fn, facts, text, lines);
+      if (entered === SKIP_CHILDREN) descend = false;
+      else if (entered) fnStack.push({ fn: entered, depth });
     }
-    const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], fn: childFn });
+    if (descend && cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
+    let more = true;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        more = false;
+        break;
+      }
+      depth--;
+    }
+    if (!more) break;
+    while (fnStack.length && depth <= fnStack[fnStack.length - 1].depth) fnStack.pop();
   }
   facts.comments.sort((a, b) => a.start - b.start);
   return facts;
+}
+
+const SKIP_CHILDREN = Symbol('skip');
+
+/** Records one interesting node. Returns the function it opens, or SKIP_CHILDREN. */
+function visit(node: SyntaxNode, type: string, fn: FunctionFact | undefined, facts: FileFacts, text: string,
+  lines: LineIndex): FunctionFact | typeof SKIP_CHILDREN | undefined {
+  switch (type) {
+    case 'ERROR':
+      facts.errorCount++;
+      return undefined;
+    case 'comment': {
+      const startLine = node.startPosition.row;
+      const endLine = node.endPosition.row;
+      const before = lines.lineText(startLine).slice(0, node.startPosition.column);
+      const after = lines.lineText(endLine).slice(node.endPosition.column);
+      const ctext = text.slice(node.startIndex, node.endIndex);
+      facts.comments.push({
+        start: node.startIndex, end: node.endIndex, startLine, endLine, text: ctext,
+        standalone: before.trim() === '' && after.trim() === '',
+        kernelDoc: /^\/\*\*(?!\*)/.test(ctext),
+      });
+      return SKIP_CHILDREN;
+    }
+    case 'preproc_include': {
+      const p = node.childForFieldName('path');
+      if (p) {
+        const raw = p.text;
+        facts.includes.push({ path: raw.slice(1, -1).trim(), system: raw.startsWith('<'), line: node.startPosition.row });
+      }
+      return SKIP_CHILDREN;
+    }
+    case 'preproc_def':
+    case 'preproc_function_def': {
+      const name = node.childForFieldName('name')?.text;
+      if (name) {
+        facts.macros.add(name);
+        if (type === 'preproc_function_def') facts.functionMacros.add(name);
+      }
+      return SKIP_CHILDREN; // macro bodies are text, not code
+    }
+    case 'function_definition': {
+      const decl = functionDeclarator(node.childForFieldName('declarator'));
+      const id = decl ? innermostIdentifier(decl.childForFieldName('declarator')) : null;
+      if (!decl || !id) return undefined;
+      const { params, variadic } = paramsOf(decl);
+      const opened: FunctionFact = {
+        name: id.text, nameStart: id.startIndex, nameLine: id.startPosition.row, nameColumn: id.startPosition.column,
+        start: node.startIndex, startLine: node.startPosition.row, end: node.endIndex, endLine: node.endPosition.row,
+        params, variadic, returnsValue: returnsValue(node), locals: new Set(params.map((p) => p.name)),
+      };
+      facts.functions.push(opened);
+      return opened;
+    }
+    case 'declaration':
+      collectDeclaration(node, fn, facts);
+      return undefined;
+    case 'assignment_expression':
+      collectAssignment(node, fn, facts);
+      return undefined;
+    case 'call_expression': {
+      const callee = node.childForFieldName('function');
+      if (callee?.type !== 'identifier') return undefined;
+      const result = resultTarget(node);
+      const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+      facts.calls.push({
+        callee: callee.text, start: callee.startIndex, line: callee.startPosition.row,
+        column: callee.startPosition.column, fn: fn?.name, anchorLines: anchorLinesOf(node),
+        args: args.map(refsOf), resultLocal: result.local, resultField: result.field,
+        throughPointer: fn?.locals.has(callee.text) ?? false,
+      });
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts): void {

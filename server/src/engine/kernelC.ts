@@ -69,32 +69,19 @@ function skipQuoted(text: string, at: number): number {
   return text.length;
 }
 
+const COMMENT_OR_LITERAL = /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?/g;
+
 /**
  * Replace comments and string/char literal contents by spaces, so the regexes
- * below never fire inside them. Newlines are kept.
+ * below never fire inside them. Newlines and quotes are kept.
  */
-function codeOnly(text: string): string {
-  if (!/["'/]/.test(text)) return text;
-  const out = text.split('');
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      blank(out, i, stop);
-      i = stop - 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      let stop = text.indexOf('\n', i);
-      if (stop < 0) stop = text.length;
-      blank(out, i, stop);
-      i = stop - 1;
-    } else if (c === '"' || c === "'") {
-      const stop = skipQuoted(text, i);
-      blank(out, i + 1, Math.min(stop, text.length));
-      i = stop;
-    }
-  }
-  return out.join('');
+export function codeOnly(text: string): string {
+  return text.replace(COMMENT_OR_LITERAL, (m) => {
+    if (m[0] === '/') return m.replace(/[^\n\r]/g, ' ');
+    const q = m[0];
+    const closed = m.length > 1 && m[m.length - 1] === q;
+    return q + ' '.repeat(m.length - (closed ? 2 : 1)) + (closed ? q : '');
+  });
 }
 
 /**

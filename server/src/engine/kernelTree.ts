@@ -4,9 +4,8 @@
  * MAINTAINERS. Only C headers under include/ and the driver's neighbours are read.
  */
 import * as path from 'path';
-import { parseC } from './cParser';
-import { extractFacts } from './facts';
 import { decodeSource, type FileSystemHost } from './host';
+import { codeOnly } from './kernelC';
 import type { ParentHeader } from './parents';
 
 export function looksLikeKernelRoot(dir: string, host: FileSystemHost): boolean {
@@ -49,29 +48,49 @@ export class HeaderIndex {
       const inc = queue.shift()!;
       if (seen.has(inc)) continue;
       seen.add(inc);
-      const facts = this.headerFacts(path.join(root, 'include', inc));
-      if (!facts) continue;
+      const decl = this.headerDeclarations(path.join(root, 'include', inc));
+      if (!decl) continue;
       found = true;
-      for (const n of facts.prototypes) names.add(n);
-      for (const f of facts.functions) names.add(f.name);
-      for (const m of facts.functionMacros) if (!/^[A-Z0-9_]+$/.test(m)) names.add(m);
-      for (const i of facts.includes) {
-        if (i.system && header.family && i.path.startsWith(header.family)) queue.push(i.path);
-      }
+      for (const n of decl.names) names.add(n);
+      for (const i of decl.includes) if (header.family && i.startsWith(header.family)) queue.push(i);
     }
     this.declared.set(key, found ? names : null);
     return found ? names : undefined;
   }
 
-  private headerFacts(file: string) {
+  private headerDeclarations(file: string): HeaderDeclarations | undefined {
     const st = this.host.stat(file);
     if (!st?.isFile || st.size > MAX_HEADER_BYTES) return undefined;
     const bytes = this.host.readBytes(file);
     if (!bytes) return undefined;
     const decoded = decodeSource(bytes);
-    if (!decoded.ok) return undefined;
-    const parsed = parseC(decoded.text);
-    const facts = extractFacts(parsed.tree, decoded.text);
-    return facts;
+    return decoded.ok ? scanHeader(decoded.text) : undefined;
   }
+}
+
+export interface HeaderDeclarations {
+  names: Set<string>;
+  includes: string[];
+}
+
+const C_WORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typedef', 'struct', 'union', 'enum',
+  'int', 'void', 'char', 'long', 'short', 'unsigned', 'signed', 'const', 'static', 'inline', 'extern', 'do']);
+
+/**
+ * Names a header declares, by a line scan rather than a parse: headers such as
+ * mlx5_ifc.h are tens of thousands of lines of structs, and in kernel style
+ * every prototype and inline definition starts at column 0 (bodies are indented).
+ * Lowercase function-like macros count too; ALL-CAPS ones never do.
+ */
+export function scanHeader(text: string): HeaderDeclarations {
+  const code = codeOnly(text);
+  const names = new Set<string>();
+  const includes: string[] = [];
+  for (const m of code.matchAll(/^#\s*include\s*<([^>\n]+)>/gm)) includes.push(m[1].trim());
+  for (const m of text.matchAll(/^#\s*define\s+([a-z_][A-Za-z0-9_]*)\(/gm)) if (!/^[A-Z0-9_]+$/.test(m[1])) names.add(m[1]);
+  for (const m of code.matchAll(/^(?![#\s}])(?!typedef\b)[^;{}()=\n]*?\b([A-Za-z_]\w*)\s*\(/gm)) {
+    const name = m[1];
+    if (!C_WORDS.has(name) && !/^[A-Z0-9_]+$/.test(name)) names.add(name);
+  }
+  return { names, includes };
 }
