@@ -118,4 +118,13 @@ describe('language server over stdio', () => {
     await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'vfio-variant.fixAll', arguments: [untitled] });
     assert.equal(client.appliedEdits.length, 1);
   });
+
+  it('a buffer above maxFileSize is not parsed; a notice says so', async () => {
+    const big = 'untitled:Huge-1';
+    const text = '#include <linux/vfio_pci_core.h>\n' + 'int x;\n'.repeat(400_000);
+    await client.open(big, text, 1);
+    const p = await client.diagnostics(big, (x) => x.version === 1);
+    assert.equal(p.diagnostics.length, 1);
+    assert.match(String(p.diagnostics[0].message), /above vfioVariant\.maxFileSize/);
+  });
 });

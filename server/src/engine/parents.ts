@@ -141,6 +141,7 @@ const GENERIC_PREFIXES = [
   'request_firmware', 'release', 'register', 'unregister', 'notifier', 'blocking', 'atomic_notifier', 'raw',
   'vga', 'pcibios', 'compat', 'poll', 'fasync', 'kill', 'send', 'signal', 'ptr', 'err', 'errptr', 'uaccess',
   'user', 'access_ok', 'strncpy_from_user', 'wmb', 'rmb', 'mb', 'barrier', 'smp_mb', 'dma_wmb', 'dma_rmb',
+  'to', 'fwnode', 'hrtimer', 'tasklet', 'msi', 'devlink', 'kstrtou', 'kstrtoint', 'swab', 'arch', 'bit', 'bits',
 ];
 const GENERIC_RE = new RegExp(`^_*(?:${GENERIC_PREFIXES.map((p) => p.replace(/_/g, '_')).join('|')})(?:_|$)`);
 

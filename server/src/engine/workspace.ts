@@ -31,6 +31,8 @@ interface DiskEntry {
 export class Workspace {
   private settings: Settings = DEFAULT_SETTINGS;
   private readonly documents = new Map<string, SourceFile>();
+  /** Open buffers above maxFileSize: kept as a version number only, never parsed. */
+  private readonly oversized = new Map<string, { version: number | string; length: number }>();
   private readonly disk = new Map<string, DiskEntry>();
   private readonly models = new Map<string, { key: string; model: DriverModel; notices: Notice[] }>();
   private readonly headers: HeaderIndex;
@@ -54,14 +56,19 @@ export class Workspace {
   // ------------------------------------------------------------ documents
 
   /** Opens or replaces an editor buffer. `docPath` may be a pseudo path for untitled buffers. */
-  openDocument(docPath: string, text: string, version: number | string): SourceFile {
-    const file = createSourceFile(docPath, text, version);
-    this.documents.set(docPath, file);
-    return file;
+  openDocument(docPath: string, text: string, version: number | string): SourceFile | undefined {
+    this.documents.delete(docPath);
+    return this.updateDocument(docPath, text, version);
   }
 
   /** New text for an open buffer, parsed incrementally from the previous version. */
-  updateDocument(docPath: string, text: string, version: number | string): SourceFile {
+  updateDocument(docPath: string, text: string, version: number | string): SourceFile | undefined {
+    if (text.length > this.settings.maxFileSize) {
+      this.documents.delete(docPath);
+      this.oversized.set(docPath, { version, length: text.length });
+      return undefined;
+    }
+    this.oversized.delete(docPath);
     const previous = this.documents.get(docPath);
     const file = previous ? updateSourceFile(previous, text, version) : createSourceFile(docPath, text, version);
     this.documents.set(docPath, file);
@@ -70,10 +77,16 @@ export class Workspace {
 
   closeDocument(docPath: string): void {
     this.documents.delete(docPath);
+    this.oversized.delete(docPath);
   }
 
   getDocument(docPath: string): SourceFile | undefined {
     return this.documents.get(docPath);
+  }
+
+  /** The version of an open buffer, parsed or not. */
+  documentVersion(docPath: string): number | string | undefined {
+    return this.documents.get(docPath)?.version ?? this.oversized.get(docPath)?.version;
   }
 
   /** Forget what was read from disk for this path (the file changed there). */
@@ -87,11 +100,10 @@ export class Workspace {
   driverFor(filePath: string, standalone = false): { model: DriverModel; notices: Notice[] } {
     const dir = path.dirname(filePath);
     if (!standalone) return this.driverInDir(dir, filePath);
-    {
-      const doc = this.documents.get(filePath);
-      const files = doc ? [doc] : [];
-      return { model: analyzeDriver(dir, files, this.context(undefined)), notices: [] };
-    }
+    const big = this.oversized.get(filePath);
+    const notices = big ? [this.tooLarge(filePath, `${big.length} characters`)] : [];
+    const doc = this.documents.get(filePath);
+    return { model: analyzeDriver(dir, doc ? [doc] : [], this.context(undefined)), notices };
   }
 
   /** The driver model of a directory; `mustInclude` is a file of it that may not exist on disk yet. */
@@ -142,7 +154,7 @@ export class Workspace {
   /** The .c/.h files of a directory: open buffers as they are, the rest from disk. */
   private driverFiles(dir: string, mustInclude?: string): { files: SourceFile[]; notices: Notice[] } {
     const names = new Set(this.host.readDir(dir)?.filter((n) => SOURCE_EXT.test(n)) ?? []);
-    for (const p of this.documents.keys()) if (path.dirname(p) === dir) names.add(path.basename(p));
+    for (const p of [...this.documents.keys(), ...this.oversized.keys()]) if (path.dirname(p) === dir) names.add(path.basename(p));
     if (mustInclude && path.dirname(mustInclude) === dir) names.add(path.basename(mustInclude));
     const files: SourceFile[] = [];
     const notices: Notice[] = [];
@@ -150,9 +162,12 @@ export class Workspace {
       const p = path.join(dir, name);
       const doc = this.documents.get(p);
       if (doc) {
-        if (doc.text.length > this.settings.maxFileSize) {
-          notices.push({ path: p, message: `not analysed: ${doc.text.length} characters is above vfioVariant.maxFileSize (${this.settings.maxFileSize})` });
-        } else files.push(doc);
+        files.push(doc);
+        continue;
+      }
+      const big = this.oversized.get(p);
+      if (big) {
+        notices.push(this.tooLarge(p, `${big.length} characters`));
         continue;
       }
       const entry = this.readDisk(p);
@@ -163,6 +178,10 @@ export class Workspace {
       notices.push({ path: dir, message: `only the first ${MAX_FILES_PER_DRIVER} of ${names.size} source files were analysed` });
     }
     return { files, notices };
+  }
+
+  private tooLarge(p: string, size: string): Notice {
+    return { path: p, message: `not analysed: ${size} is above vfioVariant.maxFileSize (${this.settings.maxFileSize})` };
   }
 
   private readDisk(p: string): DiskEntry {
@@ -177,7 +196,7 @@ export class Workspace {
     } else if (!st.isFile && !st.isSymbolicLink) {
       entry = { stamp };
     } else if (st.size > this.settings.maxFileSize) {
-      entry = { stamp, notice: { path: p, message: `not analysed: ${st.size} bytes is above vfioVariant.maxFileSize (${this.settings.maxFileSize})` } };
+      entry = { stamp, notice: this.tooLarge(p, `${st.size} bytes`) };
     } else {
       const bytes = this.host.readBytes(p);
       const decoded = bytes ? decodeSource(bytes) : ({ ok: false, reason: 'the file cannot be read' } as const);

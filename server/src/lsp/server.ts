@@ -100,7 +100,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   documents.onDidChangeContent((e) => {
     const { path: p } = uriToPath(e.document.uri);
-    if (!workspace.getDocument(p)) return; // handled by onDidOpen
+    if (workspace.documentVersion(p) === undefined) return; // handled by onDidOpen
     workspace.updateDocument(p, e.document.getText(), e.document.version);
     schedule(e.document.uri, debounceMs);
   });
@@ -145,8 +145,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function publish(doc: TextDocument): void {
     try {
       const { path: filePath } = uriToPath(doc.uri);
-      const file = workspace.getDocument(filePath);
-      if (!file || file.version !== doc.version) return; // a newer version is on its way
+      if (workspace.documentVersion(filePath) !== doc.version) return; // a newer version is on its way
       const { findings, notices } = findingsFor(doc);
       void connection.sendDiagnostics({
         uri: doc.uri, version: doc.version,
@@ -164,7 +163,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!doc) return [];
     try {
       const { findings, filePath, standalone } = findingsFor(doc);
-      const file = workspace.getDocument(filePath)!;
+      const file = workspace.getDocument(filePath);
+      if (!file || file.version !== doc.version) return [];
       const actions = [];
       const wantsFixAll = !params.context.only || params.context.only.some((k) => FIX_ALL_KIND.startsWith(k));
       const wantsQuick = !params.context.only || params.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k));
