@@ -49,6 +49,15 @@ ruleTester('migration-handler-undocumented', {
       errors: [{ line: 3, name: 'save_read', message: /file_operations\.read/ }, { line: 7, name: 'resume_write' }],
     },
     {
+      name: 'fops stored in a struct field before anon_inode_getfile()',
+      files: {
+        'main.c': `${P}static ssize_t save_read(struct file *f, char __user *b, size_t n, loff_t *p)\n{\n\treturn 0;\n}\n` +
+          'static const struct file_operations save_fops = {\n\t.read = save_read,\n};\n' +
+          'static struct file *mk(struct migf *m)\n{\n\tm->fops = &save_fops;\n\treturn anon_inode_getfile("m", m->fops, m, O_RDONLY);\n}\n',
+      },
+      errors: [{ line: 3, name: 'save_read' }],
+    },
+    {
       name: 'a migration member assigned at run time',
       files: { 'main.c': `${P}static int get_size(struct vfio_device *v, unsigned long *s)\n{\n\treturn 0;\n}\nstatic void init(struct vfio_device *v, struct vfio_migration_ops *o)\n{\n\to->migration_get_data_size = get_size;\n}\n` },
       errors: [{ line: 3, name: 'get_size' }],

@@ -53,6 +53,10 @@ ruleTester('parent-call-undocumented', {
       files: { 'main.c': '#include <linux/mlx5/driver.h>\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n' },
     },
     {
+      name: 'other vfio drivers (platform, mdev, fsl-mc) are not vfio-pci variant drivers',
+      files: { 'vfio_fsl_mc.c': '#include <linux/vfio.h>\n#include <linux/fsl/mc.h>\nstatic int f(void *d)\n{\n\treturn fsl_mc_obj_reset(d);\n}\n' },
+    },
+    {
       name: 'vfio-pci core itself is not a variant driver',
       files: { 'vfio_pci_core.c': `${P}int vfio_pci_core_register_device(void *v)\n{\n\treturn !pci_physfn(v);\n}\n` },
     },
@@ -91,6 +95,15 @@ ruleTester('parent-call-undocumented', {
       name: 'a parent found by data flow from a PF lookup, through a struct field',
       files: { 'main.c': `${P}static int probe(struct pci_dev *pdev, struct zvdev *z)\n{\n\tz->pf = pci_iov_get_pf_drvdata(pdev, &zeta_pf_driver);\n\treturn 0;\n}\nstatic int run(struct zvdev *z)\n{\n\treturn zpf_freeze_vf(z->pf, z->vf_id);\n}\n` },
       errors: [{ line: 5, name: 'pci_iov_get_pf_drvdata' }, { line: 10, name: 'zpf_freeze_vf' }],
+    },
+    {
+      name: 'a prototype the driver declares but never defines belongs to a companion driver',
+      file: 'main.c',
+      files: {
+        'main.c': `${P}#include "acme.h"\nstatic int f(void *pf)\n{\n\treturn acme_companion_freeze(pf) + acme_local(pf);\n}\nint acme_local(void *pf)\n{\n\treturn 0;\n}\n`,
+        'acme.h': 'int acme_companion_freeze(void *pf);\nint acme_local(void *pf);\n',
+      },
+      errors: [{ line: 6, name: 'acme_companion_freeze' }],
     },
     {
       name: 'extra parents from settings',

@@ -14,6 +14,7 @@ function evidenceText(item: ParentCallItem): string {
     case 'settings': return 'matched by `vfioVariant.extraParents`';
     case 'header': return e.declared ? `declared in \`<${e.include}>\`, a header of another driver` : `named like the API of \`<${e.include}>\`, a header of another driver`;
     case 'data-flow': return `it takes \`${e.via}\`, a handle obtained from the parent driver`;
+    case 'declared-by-driver': return 'the driver declares this function itself but does not define it: it is implemented by another driver';
   }
 }
 

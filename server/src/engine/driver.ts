@@ -29,7 +29,9 @@ export type Evidence =
   | { kind: 'catalog' }
   | { kind: 'settings' }
   | { kind: 'header'; include: string; declared: boolean }
-  | { kind: 'data-flow'; via: string };
+  | { kind: 'data-flow'; via: string }
+  /** The driver declares the prototype itself but defines it nowhere: it lives in a companion driver. */
+  | { kind: 'declared-by-driver' };
 
 export interface ParentCallItem {
   kind: 'parent-call';
@@ -83,19 +85,19 @@ export interface DriverContext {
   headers?: HeaderIndex;
 }
 
-/** A vfio driver: uses the vfio device API; vfio-pci core itself is not a variant driver. */
+/** A vfio-pci variant driver: builds on vfio-pci core, and is not vfio-pci core or vfio core itself. */
 function classifyDirectory(files: SourceFile[]): { ok: boolean; reason: string } {
   const defines = (name: string) => files.some((f) => f.facts.functions.some((fn) => fn.name === name));
   if (defines('vfio_pci_core_register_device')) {
     return { ok: false, reason: 'this directory is vfio-pci core itself, not a variant driver' };
   }
   if (defines('vfio_register_group_dev')) return { ok: false, reason: 'this directory is the vfio core itself, not a driver' };
-  const usesVfio = files.some((f) =>
-    f.facts.includes.some((i) => /^linux\/vfio(?:_pci_core)?\.h$/.test(i.path)) ||
-    f.facts.opsInits.some((o) => o.structType.startsWith('vfio_')) ||
+  // A vfio-pci variant driver builds on vfio-pci core; other vfio drivers (platform, mdev, fsl-mc, ...) are out of scope.
+  const onPciCore = files.some((f) =>
+    f.facts.includes.some((i) => i.path === 'linux/vfio_pci_core.h') ||
     f.facts.calls.some((c) => c.callee.startsWith('vfio_pci_core_')));
-  if (!usesVfio) return { ok: false, reason: 'no vfio driver here (no <linux/vfio.h> or <linux/vfio_pci_core.h>)' };
-  return { ok: true, reason: 'vfio variant driver' };
+  if (!onPciCore) return { ok: false, reason: 'not a vfio-pci variant driver (nothing here uses <linux/vfio_pci_core.h>)' };
+  return { ok: true, reason: 'vfio-pci variant driver' };
 }
 
 export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverContext): DriverModel {
@@ -116,6 +118,8 @@ export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverConte
 interface LocalNames {
   functions: Map<string, { file: SourceFile; fn: FunctionFact }>;
   macros: Set<string>;
+  /** Prototypes in the driver's files for functions it does not define. */
+  externs: Set<string>;
 }
 
 function localNames(files: SourceFile[]): LocalNames {
@@ -125,7 +129,11 @@ function localNames(files: SourceFile[]): LocalNames {
     for (const fn of file.facts.functions) if (!functions.has(fn.name)) functions.set(fn.name, { file, fn });
     for (const m of file.facts.macros) macros.add(m);
   }
-  return { functions, macros };
+  const externs = new Set<string>();
+  for (const file of files) {
+    for (const p of file.facts.prototypes) if (!functions.has(p) && !macros.has(p) && !isGenericKernelApi(p)) externs.add(p);
+  }
+  return { functions, macros, externs };
 }
 
 // ---------------------------------------------------------------- handlers
@@ -226,6 +234,16 @@ function migrationFileOperations(files: SourceFile[], functions: LocalNames['fun
   }
   const used = new Set<string>();
   for (const set of reach.values()) for (const id of set) if (fopsVars.has(id)) used.add(id);
+  // `migf->fops = &save_fops; ... anon_inode_getfile(name, migf->fops, ...)`.
+  const sinkFields = new Set<string>();
+  for (const f of files) {
+    for (const c of f.facts.calls) if (ANON_INODE_FILE.test(c.callee)) for (const a of c.args) for (const fld of a.fields) sinkFields.add(fld);
+  }
+  for (const f of files) {
+    for (const a of f.facts.fieldAssigns) {
+      if (sinkFields.has(a.field)) for (const id of a.refs.idents) if (fopsVars.has(id)) used.add(id);
+    }
+  }
   return used;
 }
 
@@ -255,6 +273,7 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
     for (const e of extra) if (e.res.some((re) => re.test(callee))) return { parent: e.parent, evidence: { kind: 'settings' } };
     const known = knownParentOf(callee);
     if (known) return { parent: known.id, evidence: { kind: 'catalog' } };
+    if (local.externs.has(callee)) return { parent: '', evidence: { kind: 'declared-by-driver' } };
     for (const d of declared) {
       if (d.names.has(callee)) return { parent: d.header.parent, evidence: { kind: 'header', include: d.header.include, declared: true } };
     }
@@ -319,6 +338,7 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
   const fallback = primary() ?? 'SR-IOV PF driver';
   for (const item of items) {
     if (item.evidence.kind === 'pf-lookup') item.parent = lookupParent(item, items) ?? fallback;
+    else if (!item.parent) item.parent = fallback;
   }
   return items.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.call.start - b.call.start);
 }

@@ -106,6 +106,8 @@ export interface FileFacts {
   /** File-scope variables of struct type: name -> struct tag. */
   structVars: Map<string, string>;
   localAssigns: AssignFact[];
+  /** `x->field = expr` / `x.field = expr`, by field name. */
+  fieldAssigns: { field: string; refs: Refs }[];
   errorCount: number;
 }
 
@@ -233,7 +235,7 @@ export function extractFacts(tree: Tree, text: string, lines: LineIndex = new Li
   const facts: FileFacts = {
     includes: [], functions: [], prototypes: new Set(), macros: new Set(), functionMacros: new Set(),
     calls: [], comments: [], opsInits: [], memberAssigns: [], structVars: new Map(), localAssigns: [],
-    errorCount: 0,
+    fieldAssigns: [], errorCount: 0,
   };
   const cursor = tree.walk();
   const fnStack: { fn: FunctionFact; depth: number }[] = [];
@@ -389,10 +391,12 @@ function collectAssignment(node: SyntaxNode, fn: FunctionFact | undefined, facts
   if (!left || !right) return;
   if (left.type === 'identifier' && fn) {
     facts.localAssigns.push({ fn: fn.name, local: left.text, refs: refsOf(right) });
-  } else if (left.type === 'field_expression' && right.type === 'identifier') {
+  } else if (left.type === 'field_expression') {
     const member = left.childForFieldName('field')?.text;
-    if (member) {
+    if (!member) return;
+    if (right.type === 'identifier') {
       facts.memberAssigns.push({ member, fn: right.text, line: right.startPosition.row, column: right.startPosition.column });
     }
+    facts.fieldAssigns.push({ field: member, refs: refsOf(right) });
   }
 }
