@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseC, parseRaw, reparseC } from '../../server/src/engine/cParser';
-import { extractFacts } from '../../server/src/engine/facts';
+import { parseC, parseRaw } from '../../server/src/engine/cParser';
 import { maskKernelC } from '../../server/src/engine/kernelC';
+import { createSourceFile, updateSourceFile } from '../../server/src/engine/sourceFile';
 import { ensureKernel } from '../support/kernel';
 
 function errors(tree: ReturnType<typeof parseRaw>): number {
@@ -54,24 +54,23 @@ describe('kernel C masking', () => {
   });
 });
 
-describe('incremental reparse', () => {
-  it('gives the same facts as a fresh parse after random edits', () => {
-    const text0 = fs.readFileSync(path.join(ensureKernel(), 'drivers/vfio/pci/qat/main.c'), 'utf8');
-    let text = text0;
-    let parsed = parseC(text);
-    let seed = 12345;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
-    const snippets = ['x', '(', ')', '{', '}', ';', '\n', ' list_for_each_entry(a, b, c) {', '/*', '*/', '"'];
-    for (let i = 0; i < 60; i++) {
-      const at = rand(text.length);
-      const del = rand(4);
-      text = text.slice(0, at) + snippets[rand(snippets.length)] + text.slice(at + del);
-      parsed = reparseC(parsed, text);
-      const fresh = parseC(text);
-      assert.equal(parsed.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `edit ${i} at ${at}`);
-      const a = extractFacts(parsed.tree, text);
-      const b = extractFacts(fresh.tree, text);
-      assert.deepEqual(a.calls.map((c) => c.callee + c.start), b.calls.map((c) => c.callee + c.start));
-    }
-  });
+describe('incremental update', () => {
+  for (const rel of ['drivers/vfio/pci/qat/main.c', 'drivers/vfio/pci/mlx5/cmd.h']) {
+    it(`${rel}: tree and every fact equal a fresh parse after random edits`, () => {
+      let text = fs.readFileSync(path.join(ensureKernel(), rel), 'utf8');
+      let file = createSourceFile(rel, text, 0);
+      let seed = 12345;
+      const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+      const snippets = ['x', '(', ')', '{', '}', ';', '\n', '\n\n', ' list_for_each_entry(a, b, c) {', '/*', '*/', '"', 'mlx5_cmd_exec(m);', '/* c */\n'];
+      for (let i = 1; i <= 80; i++) {
+        const at = rand(text.length);
+        const del = rand(4);
+        text = text.slice(0, at) + snippets[rand(snippets.length)] + text.slice(at + del);
+        file = updateSourceFile(file, text, i);
+        const fresh = createSourceFile(rel, text, i);
+        assert.equal(file.parsed.tree.rootNode.toString(), fresh.parsed.tree.rootNode.toString(), `edit ${i} at ${at}`);
+        assert.deepStrictEqual(file.facts, fresh.facts, `facts after edit ${i} at ${at}`);
+      }
+    });
+  }
 });

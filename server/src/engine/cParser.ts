@@ -4,6 +4,7 @@
  */
 import Parser = require('tree-sitter');
 import C = require('tree-sitter-c');
+import type { EditRegion } from './facts';
 import { maskKernelC } from './kernelC';
 
 export type Tree = Parser.Tree;
@@ -27,6 +28,8 @@ export interface ParsedText {
   /** The masked text the tree was built from (same length as the original). */
   masked: string;
   tree: Tree;
+  /** For an incremental parse: the region of the masked text that changed. */
+  edit?: EditRegion;
 }
 
 export function parseC(text: string): ParsedText {
@@ -51,7 +54,10 @@ export function reparseC(previous: ParsedText, newText: string): ParsedText {
   let start = 0;
   const minLen = Math.min(old.length, masked.length);
   while (start < minLen && old.charCodeAt(start) === masked.charCodeAt(start)) start++;
-  if (start === old.length && start === masked.length) return { masked, tree: previous.tree };
+  if (start === old.length && start === masked.length) {
+    const row = pointAt(masked, start).row;
+    return { masked, tree: previous.tree, edit: { start, oldEnd: start, newEnd: start, startRow: row, oldEndRow: row, newEndRow: row } };
+  }
   let oldEnd = old.length;
   let newEnd = masked.length;
   while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === masked.charCodeAt(newEnd - 1)) {
@@ -59,16 +65,15 @@ export function reparseC(previous: ParsedText, newText: string): ParsedText {
     newEnd--;
   }
   const tree = previous.tree;
-  tree.edit({
-    startIndex: start,
-    oldEndIndex: oldEnd,
-    newEndIndex: newEnd,
-    startPosition: pointAt(old, start),
-    oldEndPosition: pointAt(old, oldEnd),
-    newEndPosition: pointAt(masked, newEnd),
-  });
+  const startPosition = pointAt(old, start);
+  const oldEndPosition = pointAt(old, oldEnd);
+  const newEndPosition = pointAt(masked, newEnd);
+  tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition });
   const next = parser().parse(masked, tree, { bufferSize: bufferSizeFor(masked) });
-  return { masked, tree: next };
+  return {
+    masked, tree: next,
+    edit: { start, oldEnd, newEnd, startRow: startPosition.row, oldEndRow: oldEndPosition.row, newEndRow: newEndPosition.row },
+  };
 }
 
 function pointAt(text: string, offset: number): Parser.Point {

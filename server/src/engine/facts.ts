@@ -227,17 +227,129 @@ const INTERESTING = new Set([
   'declaration', 'assignment_expression', 'call_expression',
 ]);
 
-/**
- * One pass over the tree with a cursor: nodes are only materialised (which is
- * what costs in tree-sitter's node binding) for the node types above.
- */
-export function extractFacts(tree: Tree, text: string, lines: LineIndex = new LineIndex(text)): FileFacts {
-  const facts: FileFacts = {
+function emptyFacts(): FileFacts {
+  return {
     includes: [], functions: [], prototypes: new Set(), macros: new Set(), functionMacros: new Set(),
     calls: [], comments: [], opsInits: [], memberAssigns: [], structVars: new Map(), localAssigns: [],
     fieldAssigns: [], errorCount: 0,
   };
+}
+
+/**
+ * The facts of one top-level piece of a file (a function, a declaration, a
+ * comment, ...). Pieces untouched by an edit are reused, shifted, instead of
+ * walked again: that keeps an edit's cost proportional to the function edited.
+ */
+export interface FactChunk {
+  start: number;
+  end: number;
+  startRow: number;
+  endRow: number;
+  type: string;
+  facts: FileFacts;
+}
+
+/** Where the parsed text changed: offsets and rows, old and new end. */
+export interface EditRegion {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+  startRow: number;
+  oldEndRow: number;
+  newEndRow: number;
+}
+
+/** Top-level nodes that only group others: their children are chunks of their own. */
+const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+export function extractChunks(tree: Tree, text: string, lines: LineIndex, previous?: { chunks: FactChunk[]; edit: EditRegion }): FactChunk[] {
+  const reusable = new Map<number, FactChunk>();
+  if (previous) for (const c of previous.chunks) reusable.set(c.start, c);
+  const edit = previous?.edit;
+  const dIndex = edit ? edit.newEnd - edit.oldEnd : 0;
+  const dRow = edit ? edit.newEndRow - edit.oldEndRow : 0;
+  const chunks: FactChunk[] = [];
   const cursor = tree.walk();
+  const visitChildren = () => {
+    if (!cursor.gotoFirstChild()) return;
+    do {
+      const type = cursor.nodeType;
+      if (CONTAINERS.has(type)) {
+        visitChildren();
+        continue;
+      }
+      if (!cursor.nodeIsNamed) continue;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const startRow = cursor.startPosition.row;
+      const endRow = cursor.endPosition.row;
+      let chunk: FactChunk | undefined;
+      if (edit && end < edit.start && endRow < edit.startRow) {
+        const old = reusable.get(start);
+        if (old && old.end === end && old.type === type) chunk = old;
+      } else if (edit && start > edit.newEnd && startRow > edit.newEndRow) {
+        const old = reusable.get(start - dIndex);
+        if (old && old.end === end - dIndex && old.type === type) {
+          chunk = { start, end, startRow, endRow, type, facts: shiftFacts(old.facts, dIndex, dRow) };
+        }
+      }
+      chunks.push(chunk ?? { start, end, startRow, endRow, type, facts: walkNode(cursor.currentNode, text, lines) });
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  };
+  visitChildren();
+  return chunks;
+}
+
+export function mergeChunks(chunks: FactChunk[]): FileFacts {
+  const out = emptyFacts();
+  for (const { facts: f } of chunks) {
+    out.includes.push(...f.includes);
+    out.functions.push(...f.functions);
+    for (const p of f.prototypes) out.prototypes.add(p);
+    for (const m of f.macros) out.macros.add(m);
+    for (const m of f.functionMacros) out.functionMacros.add(m);
+    out.calls.push(...f.calls);
+    out.comments.push(...f.comments);
+    out.opsInits.push(...f.opsInits);
+    out.memberAssigns.push(...f.memberAssigns);
+    for (const [k, v] of f.structVars) out.structVars.set(k, v);
+    out.localAssigns.push(...f.localAssigns);
+    out.fieldAssigns.push(...f.fieldAssigns);
+    out.errorCount += f.errorCount;
+  }
+  return out;
+}
+
+/** The same facts, moved by an edit before them. */
+function shiftFacts(f: FileFacts, dIndex: number, dRow: number): FileFacts {
+  if (dIndex === 0 && dRow === 0) return f;
+  return {
+    ...f,
+    includes: f.includes.map((i) => ({ ...i, line: i.line + dRow })),
+    functions: f.functions.map((fn) => ({
+      ...fn, nameStart: fn.nameStart + dIndex, nameLine: fn.nameLine + dRow, start: fn.start + dIndex,
+      startLine: fn.startLine + dRow, end: fn.end + dIndex, endLine: fn.endLine + dRow,
+    })),
+    calls: f.calls.map((c) => ({ ...c, start: c.start + dIndex, line: c.line + dRow, anchorLines: c.anchorLines.map((l) => l + dRow) })),
+    comments: f.comments.map((c) => ({ ...c, start: c.start + dIndex, end: c.end + dIndex, startLine: c.startLine + dRow, endLine: c.endLine + dRow })),
+    opsInits: f.opsInits.map((o) => ({ ...o, line: o.line + dRow, members: o.members.map((m) => ({ ...m, line: m.line + dRow })) })),
+    memberAssigns: f.memberAssigns.map((m) => ({ ...m, line: m.line + dRow })),
+  };
+}
+
+/** All facts of a file, extracted afresh. */
+export function extractFacts(tree: Tree, text: string, lines: LineIndex = new LineIndex(text)): FileFacts {
+  return mergeChunks(extractChunks(tree, text, lines));
+}
+
+/**
+ * One pass over a subtree with a cursor: nodes are only materialised (which is
+ * what costs in tree-sitter's node binding) for the node types above.
+ */
+function walkNode(root: SyntaxNode, text: string, lines: LineIndex): FileFacts {
+  const facts = emptyFacts();
+  const cursor = root.walk();
   const fnStack: { fn: FunctionFact; depth: number }[] = [];
   let depth = 0;
   for (;;) {
@@ -254,18 +366,15 @@ export function extractFacts(tree: Tree, text: string, lines: LineIndex = new Li
       depth++;
       continue;
     }
-    let more = true;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        more = false;
-        break;
-      }
+    let more = depth > 0;
+    while (more && !cursor.gotoNextSibling()) {
+      cursor.gotoParent();
       depth--;
+      more = depth > 0;
     }
     if (!more) break;
     while (fnStack.length && depth <= fnStack[fnStack.length - 1].depth) fnStack.pop();
   }
-  facts.comments.sort((a, b) => a.start - b.start);
   return facts;
 }
 

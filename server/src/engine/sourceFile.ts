@@ -1,6 +1,6 @@
 /** One C file as the engine sees it: text, syntax tree and extracted facts, for one version. */
 import { parseC, reparseC, type ParsedText } from './cParser';
-import { extractFacts, type CommentFact, type FileFacts } from './facts';
+import { extractChunks, mergeChunks, type CommentFact, type FactChunk, type FileFacts } from './facts';
 import { LineIndex } from './text';
 
 export interface SourceFile {
@@ -10,16 +10,20 @@ export interface SourceFile {
   lines: LineIndex;
   parsed: ParsedText;
   facts: FileFacts;
+  /** Facts per top-level node, reused by the next incremental update. */
+  chunks: FactChunk[];
   /** Stand-alone comments by the line they end on. */
   commentsByEndLine: Map<number, CommentFact>;
 }
 
-function build(path: string, text: string, version: number | string, parsed: ParsedText): SourceFile {
+function build(path: string, text: string, version: number | string, parsed: ParsedText, previous?: SourceFile): SourceFile {
   const lines = new LineIndex(text);
-  const facts = extractFacts(parsed.tree, text, lines);
+  const reuse = previous && parsed.edit ? { chunks: previous.chunks, edit: parsed.edit } : undefined;
+  const chunks = extractChunks(parsed.tree, text, lines, reuse);
+  const facts = mergeChunks(chunks);
   const commentsByEndLine = new Map<number, CommentFact>();
   for (const c of facts.comments) if (c.standalone) commentsByEndLine.set(c.endLine, c);
-  return { path, version, text, lines, parsed, facts, commentsByEndLine };
+  return { path, version, text, lines, parsed, facts, chunks, commentsByEndLine };
 }
 
 export function createSourceFile(path: string, text: string, version: number | string): SourceFile {
@@ -28,7 +32,7 @@ export function createSourceFile(path: string, text: string, version: number | s
 
 /** Same file, new text: reuses the old tree for an incremental parse. */
 export function updateSourceFile(previous: SourceFile, text: string, version: number | string): SourceFile {
-  return build(previous.path, text, version, reparseC(previous.parsed, text));
+  return build(previous.path, text, version, reparseC(previous.parsed, text), previous);
 }
 
 /**
