@@ -141,6 +141,8 @@ function checkAll(workspace: Workspace, targets: Target[], all: boolean): { find
     const r = workspace.driverFindings(t.dir, { all });
     findings.push(...(t.only ? r.findings.filter((f) => t.only!.has(f.path)) : r.findings));
     notices.push(...(t.only ? r.notices.filter((n) => t.only!.has(n.path)) : r.notices));
+    // A file named explicitly deserves to know why it got no findings.
+    if (t.only && !r.model.isVariantDriver) for (const p of t.only) notices.push({ path: p, message: `not checked: ${r.model.reason}` });
   }
   return { findings, notices };
 }

@@ -75,8 +75,6 @@ export interface DriverModel {
   reason: string;
   parentCalls: ParentCallItem[];
   handlers: HandlerItem[];
-  /** Parent drivers touched, most used first. */
-  parents: string[];
 }
 
 export interface DriverContext {
@@ -103,15 +101,12 @@ function classifyDirectory(files: SourceFile[]): { ok: boolean; reason: string }
 export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverContext): DriverModel {
   const kind = classifyDirectory(files);
   const model: DriverModel = {
-    dir, files, isVariantDriver: kind.ok, reason: kind.reason, parentCalls: [], handlers: [], parents: [],
+    dir, files, isVariantDriver: kind.ok, reason: kind.reason, parentCalls: [], handlers: [],
   };
   if (!kind.ok) return model;
   const local = localNames(files);
   model.handlers = findHandlers(files, local.functions);
   model.parentCalls = findParentCalls(dir, files, local, ctx);
-  const counts = new Map<string, number>();
-  for (const c of model.parentCalls) counts.set(c.parent, (counts.get(c.parent) ?? 0) + 1);
-  model.parents = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([p]) => p);
   return model;
 }
 

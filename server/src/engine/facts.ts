@@ -108,7 +108,6 @@ export interface FileFacts {
   localAssigns: AssignFact[];
   /** `x->field = expr` / `x.field = expr`, by field name. */
   fieldAssigns: { field: string; refs: Refs }[];
-  errorCount: number;
 }
 
 const STATEMENT = new Set([
@@ -223,7 +222,7 @@ function returnsValue(def: SyntaxNode): boolean {
 
 /** Node types whose facts we collect; everything else is only walked through. */
 const INTERESTING = new Set([
-  'ERROR', 'comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'function_definition',
+  'comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'function_definition',
   'declaration', 'assignment_expression', 'call_expression',
 ]);
 
@@ -231,7 +230,7 @@ function emptyFacts(): FileFacts {
   return {
     includes: [], functions: [], prototypes: new Set(), macros: new Set(), functionMacros: new Set(),
     calls: [], comments: [], opsInits: [], memberAssigns: [], structVars: new Map(), localAssigns: [],
-    fieldAssigns: [], errorCount: 0,
+    fieldAssigns: [],
   };
 }
 
@@ -316,7 +315,6 @@ export function mergeChunks(chunks: FactChunk[]): FileFacts {
     for (const [k, v] of f.structVars) out.structVars.set(k, v);
     out.localAssigns.push(...f.localAssigns);
     out.fieldAssigns.push(...f.fieldAssigns);
-    out.errorCount += f.errorCount;
   }
   return out;
 }
@@ -384,9 +382,6 @@ const SKIP_CHILDREN = Symbol('skip');
 function visit(node: SyntaxNode, type: string, fn: FunctionFact | undefined, facts: FileFacts, text: string,
   lines: LineIndex): FunctionFact | typeof SKIP_CHILDREN | undefined {
   switch (type) {
-    case 'ERROR':
-      facts.errorCount++;
-      return undefined;
     case 'comment': {
       const startLine = node.startPosition.row;
       const endLine = node.endPosition.row;

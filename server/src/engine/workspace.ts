@@ -43,10 +43,6 @@ export class Workspace {
     if (settings) this.settings = settings;
   }
 
-  getSettings(): Settings {
-    return this.settings;
-  }
-
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.models.clear();
@@ -87,11 +83,6 @@ export class Workspace {
   /** The version of an open buffer, parsed or not. */
   documentVersion(docPath: string): number | string | undefined {
     return this.documents.get(docPath)?.version ?? this.oversized.get(docPath)?.version;
-  }
-
-  /** Forget what was read from disk for this path (the file changed there). */
-  invalidate(filePath: string): void {
-    this.disk.delete(filePath);
   }
 
   // -------------------------------------------------------------- drivers
