@@ -341,37 +341,21 @@ export function extractFacts(tree: Tree, text: string, lines: LineIndex = new Li
   return mergeChunks(extractChunks(tree, text, lines));
 }
 
+const INTERESTING_TYPES = [...INTERESTING];
+
 /**
- * One pass over a subtree with a cursor: nodes are only materialised (which is
- * what costs in tree-sitter's node binding) for the node types above.
+ * The facts of one subtree. tree-sitter finds the interesting nodes natively, in
+ * document order, so only those are ever materialised as JS objects (which is
+ * what costs in the node binding). Nothing of interest nests inside comments,
+ * #include lines or macro bodies, so visiting them needs no pruning.
  */
 function walkNode(root: SyntaxNode, text: string, lines: LineIndex): FileFacts {
   const facts = emptyFacts();
-  const cursor = root.walk();
-  const fnStack: { fn: FunctionFact; depth: number }[] = [];
-  let depth = 0;
-  for (;;) {
-    const type = cursor.nodeType;
-    let descend = true;
-    if (INTERESTING.has(type)) {
-      const node = cursor.currentNode;
-      const fn = fnStack.length ? fnStack[fnStack.length - 1].fn : undefined;
-      const entered = visit(node, type, fn, facts, text, lines);
-      if (entered === SKIP_CHILDREN) descend = false;
-      else if (entered) fnStack.push({ fn: entered, depth });
-    }
-    if (descend && cursor.gotoFirstChild()) {
-      depth++;
-      continue;
-    }
-    let more = depth > 0;
-    while (more && !cursor.gotoNextSibling()) {
-      cursor.gotoParent();
-      depth--;
-      more = depth > 0;
-    }
-    if (!more) break;
-    while (fnStack.length && depth <= fnStack[fnStack.length - 1].depth) fnStack.pop();
+  let fn: FunctionFact | undefined;
+  for (const node of root.descendantsOfType(INTERESTING_TYPES)) {
+    if (fn && node.startIndex >= fn.end) fn = undefined;
+    const opened = visit(node, node.type, fn, facts, text, lines);
+    if (opened && opened !== SKIP_CHILDREN) fn = opened;
   }
   return facts;
 }
