@@ -252,11 +252,9 @@ interface Classified {
 function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ctx: DriverContext): ParentCallItem[] {
   const headers = foreignHeaders(dir, files);
   const declared: { header: ParentHeader; names: Set<string> }[] = [];
-  const unread: ParentHeader[] = [];
   for (const h of headers) {
     const names = ctx.kernelRoot && ctx.headers ? ctx.headers.declaredBy(ctx.kernelRoot, h) : undefined;
     if (names) declared.push({ header: h, names });
-    unread.push(h); // family prefixes apply whether or not the header could be read
   }
   const ignore = ctx.settings.ignore.map(namePattern);
   const extra = Object.entries(ctx.settings.extraParents).map(([parent, pats]) => ({ parent, res: pats.map(namePattern) }));
@@ -272,7 +270,8 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
     for (const d of declared) {
       if (d.names.has(callee)) return { parent: d.header.parent, evidence: { kind: 'header', include: d.header.include, declared: true } };
     }
-    for (const h of unread) {
+    // Family prefixes apply whether or not the header could be read.
+    for (const h of headers) {
       if (h.prefixes.some((p) => apiName(callee).startsWith(p))) {
         return { parent: h.parent, evidence: { kind: 'header', include: h.include, declared: false } };
       }

@@ -144,22 +144,8 @@ export function functionDeclarator(node: SyntaxNode | null): SyntaxNode | null {
 function refsOf(node: SyntaxNode): Refs {
   const idents: string[] = [];
   const fields: string[] = [];
-  const cursor = node.walk();
-  let depth = 0;
-  for (;;) {
-    const type = cursor.nodeType;
-    if (type === 'identifier') idents.push(cursor.nodeText);
-    else if (type === 'field_identifier') fields.push(cursor.nodeText);
-    else if (cursor.gotoFirstChild()) {
-      depth++;
-      continue;
-    }
-    while (!cursor.gotoNextSibling()) {
-      if (depth === 0 || !cursor.gotoParent()) return { idents, fields };
-      depth--;
-    }
-    if (depth === 0) return { idents, fields };
-  }
+  for (const n of node.descendantsOfType(['identifier', 'field_identifier'])) (n.type === 'identifier' ? idents : fields).push(n.text);
+  return { idents, fields };
 }
 
 /** Follows a call's value outwards to the variable or field it is stored in. */
@@ -220,11 +206,11 @@ function returnsValue(def: SyntaxNode): boolean {
   return !(type?.type === 'primitive_type' && type.text === 'void' && !pointer);
 }
 
-/** Node types whose facts we collect; everything else is only walked through. */
-const INTERESTING = new Set([
+/** Node types whose facts we collect. */
+const INTERESTING_TYPES = [
   'comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'function_definition',
   'declaration', 'assignment_expression', 'call_expression',
-]);
+];
 
 function emptyFacts(): FileFacts {
   return {
@@ -341,8 +327,6 @@ export function extractFacts(tree: Tree, text: string, lines: LineIndex = new Li
   return mergeChunks(extractChunks(tree, text, lines));
 }
 
-const INTERESTING_TYPES = [...INTERESTING];
-
 /**
  * The facts of one subtree. tree-sitter finds the interesting nodes natively, in
  * document order, so only those are ever materialised as JS objects (which is
@@ -354,17 +338,14 @@ function walkNode(root: SyntaxNode, text: string, lines: LineIndex): FileFacts {
   let fn: FunctionFact | undefined;
   for (const node of root.descendantsOfType(INTERESTING_TYPES)) {
     if (fn && node.startIndex >= fn.end) fn = undefined;
-    const opened = visit(node, node.type, fn, facts, text, lines);
-    if (opened && opened !== SKIP_CHILDREN) fn = opened;
+    fn = visit(node, fn, facts, text, lines) ?? fn;
   }
   return facts;
 }
 
-const SKIP_CHILDREN = Symbol('skip');
-
-/** Records one interesting node. Returns the function it opens, or SKIP_CHILDREN. */
-function visit(node: SyntaxNode, type: string, fn: FunctionFact | undefined, facts: FileFacts, text: string,
-  lines: LineIndex): FunctionFact | typeof SKIP_CHILDREN | undefined {
+/** Records one interesting node. Returns the function it opens, if it is a definition. */
+function visit(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts, text: string, lines: LineIndex): FunctionFact | undefined {
+  const type = node.type;
   switch (type) {
     case 'comment': {
       const startLine = node.startPosition.row;
@@ -377,7 +358,7 @@ function visit(node: SyntaxNode, type: string, fn: FunctionFact | undefined, fac
         standalone: before.trim() === '' && after.trim() === '',
         kernelDoc: /^\/\*\*(?!\*)/.test(ctext),
       });
-      return SKIP_CHILDREN;
+      return undefined;
     }
     case 'preproc_include': {
       const p = node.childForFieldName('path');
@@ -385,7 +366,7 @@ function visit(node: SyntaxNode, type: string, fn: FunctionFact | undefined, fac
         const raw = p.text;
         facts.includes.push({ path: raw.slice(1, -1).trim(), system: raw.startsWith('<'), line: node.startPosition.row });
       }
-      return SKIP_CHILDREN;
+      return undefined;
     }
     case 'preproc_def':
     case 'preproc_function_def': {
@@ -394,7 +375,7 @@ function visit(node: SyntaxNode, type: string, fn: FunctionFact | undefined, fac
         facts.macros.add(name);
         if (type === 'preproc_function_def') facts.functionMacros.add(name);
       }
-      return SKIP_CHILDREN; // macro bodies are text, not code
+      return undefined; // macro bodies are text, not code
     }
     case 'function_definition': {
       const decl = functionDeclarator(node.childForFieldName('declarator'));

@@ -78,7 +78,6 @@ export interface ParentHeader {
 export function parentHeaderFor(include: string): ParentHeader | undefined {
   const known = KNOWN_PARENTS.find((p) => p.headers.some((h) => (h.endsWith('/') ? include.startsWith(h) : include === h)));
   const segments = include.split('/');
-  const base = segments[segments.length - 1].replace(/\.h$/, '');
   if (known) {
     // Follow includes only inside a parent's own header directory, never all of include/linux.
     const family = known.headers.find((h) => h.endsWith('/') && include.startsWith(h)) ?? '';
@@ -87,9 +86,9 @@ export function parentHeaderFor(include: string): ParentHeader | undefined {
   if (segments.length < 3) return undefined; // `linux/foo.h`, `net/foo.h`: kernel core or a subsystem
   const [top, sub] = segments;
   if (top === 'linux' ? GENERIC_LINUX_SUBDIRS.has(sub) : GENERIC_TOPS.has(top)) return undefined;
+  const base = headerBase(include);
   const token = firstToken(base);
-  const prefixes = new Set<string>([base + '_']);
-  if (token.length >= 2 && !GENERIC_TOKENS.has(token)) prefixes.add(token + '_');
+  const prefixes = new Set(basePrefixes(base));
   if (!GENERIC_TOKENS.has(sub)) prefixes.add(sub + '_');
   const parent = top === 'linux' || token.length < 2 || GENERIC_TOKENS.has(token) ? sub : token;
   return { include, parent, prefixes: [...prefixes], family: segments.slice(0, -1).join('/') + '/' };
@@ -97,11 +96,17 @@ export function parentHeaderFor(include: string): ParentHeader | undefined {
 
 /** A relative include that leaves the driver's directory: another driver's private header. */
 export function parentHeaderForRelative(include: string, resolvedDirName: string): ParentHeader {
-  const base = include.split('/').pop()!.replace(/\.h$/, '');
+  return { include, parent: resolvedDirName, prefixes: basePrefixes(headerBase(include)), family: '' };
+}
+
+function headerBase(include: string): string {
+  return include.split('/').pop()!.replace(/\.h$/, '');
+}
+
+/** `xe_sriov_vfio` -> `xe_sriov_vfio_`, `xe_`: the names a header's API is likely to carry. */
+function basePrefixes(base: string): string[] {
   const token = firstToken(base);
-  const prefixes = [base + '_'];
-  if (token.length >= 2 && !GENERIC_TOKENS.has(token)) prefixes.push(token + '_');
-  return { include, parent: resolvedDirName, prefixes, family: '' };
+  return token.length >= 2 && !GENERIC_TOKENS.has(token) && token !== base ? [base + '_', token + '_'] : [base + '_'];
 }
 
 /** `__mlx5_bit_sz` is as much mlx5's as `mlx5_bit_sz`: leading underscores do not change the owner. */
@@ -143,7 +148,7 @@ const GENERIC_PREFIXES = [
   'user', 'access_ok', 'strncpy_from_user', 'wmb', 'rmb', 'mb', 'barrier', 'smp_mb', 'dma_wmb', 'dma_rmb',
   'to', 'fwnode', 'hrtimer', 'tasklet', 'msi', 'devlink', 'kstrtou', 'kstrtoint', 'swab', 'arch', 'bit', 'bits',
 ];
-const GENERIC_RE = new RegExp(`^_*(?:${GENERIC_PREFIXES.map((p) => p.replace(/_/g, '_')).join('|')})(?:_|$)`);
+const GENERIC_RE = new RegExp(`^_*(?:${GENERIC_PREFIXES.join('|')})(?:_|$)`);
 
 export function isGenericKernelApi(callee: string): boolean {
   return GENERIC_RE.test(callee);
