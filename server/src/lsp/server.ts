@@ -13,10 +13,22 @@ import { describeItem, itemAt, normalizeSettings, Workspace, type Finding, type 
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import {
-  FIX_ALL_KIND, SOURCE, noticeDiagnostic, toCodeAction, toDiagnostic, uriToPath, type DiagnosticData,
+  FIX_ALL_KIND, SOURCE, noticeDiagnostic, pathToUri, toCodeAction, toDiagnostic, uriToPath, type DiagnosticData,
 } from './convert';
 
 export const FIX_ALL_COMMAND = 'vfio-variant.fixAll';
+/** Custom request: review state of the driver holding a file (all its files, open or not). */
+export const DRIVER_SUMMARY_REQUEST = 'vfioVariant/driverSummary';
+
+export interface DriverSummary {
+  driver: string;
+  isVariantDriver: boolean;
+  /** Distinct review items lacking any documentation (not counting suppressed or disabled ones). */
+  undocumented: number;
+  /** All findings, as diagnostics would show them. */
+  findings: number;
+  files: { uri: string; undocumented: number; findings: number }[];
+}
 
 interface InitOptions {
   /** Delay between the last change and analysis, in ms (0: analyse on every change). */
@@ -197,6 +209,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const fix = workspace.fixAll(filePath, !onDisk);
     const file = workspace.getDocument(filePath);
     if (fix && file) await connection.workspace.applyEdit({ label: fix.title, edit: toCodeAction(fix, file, doc.uri, []).edit! });
+  });
+
+  // For the client's status bar: the whole driver of a file, open or not.
+  connection.onRequest(DRIVER_SUMMARY_REQUEST, (params: { uri: string }): DriverSummary => {
+    const { path: filePath, onDisk } = uriToPath(params.uri);
+    const { findings, model } = onDisk
+      ? workspace.driverFindings(path.dirname(filePath))
+      : workspace.findings(filePath, { standalone: true });
+    const files = new Map<string, { uri: string; undocumented: number; findings: number }>();
+    const undocumentedItems = new Set<unknown>();
+    for (const f of findings) {
+      const e = files.get(f.path) ?? { uri: pathToUri(f.path, uriByPath), undocumented: 0, findings: 0 };
+      e.findings++;
+      if (!f.documented && !undocumentedItems.has(f.item)) {
+        undocumentedItems.add(f.item);
+        e.undocumented++;
+      }
+      files.set(f.path, e);
+    }
+    return {
+      driver: model.dir, isVariantDriver: model.isVariantDriver,
+      undocumented: undocumentedItems.size, findings: findings.length, files: [...files.values()],
+    };
   });
 
   connection.onHover((params): Hover | null => {
