@@ -76,7 +76,7 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
 /** A statement fix resolves every finding of that statement; count those sharing the target's line. */
 function countResolved(mine: Finding[], target: Finding): number {
   if (target.kind === 'migration-handler') return 1;
-  const fn = target.item.kind === 'parent-call' ? target.item.call.anchorLines[0] : -1;
-  return mine.filter((f) => f.item.kind === 'parent-call' && f.item.call.anchorLines[0] === fn).length;
+  const fn = target.item.kind === 'parent-call' ? target.item.context.anchorLines[0] : -1;
+  return mine.filter((f) => f.item.kind === 'parent-call' && f.item.context.anchorLines[0] === fn).length;
 }
 

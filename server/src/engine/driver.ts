@@ -5,7 +5,7 @@
  * state handlers, each with its documentation state.
  */
 import * as path from 'path';
-import type { CallFact, CommentFact, FunctionFact } from './facts';
+import { callContext, type CallContext, type CallFact, type CommentFact, type FunctionFact } from './facts';
 import type { HeaderIndex } from './kernelTree';
 import {
   PF_LOOKUPS, apiName, isAllCapsMacro, isGenericKernelApi, knownParentOf, namePattern, parentHeaderFor,
@@ -37,6 +37,8 @@ export interface ParentCallItem {
   kind: 'parent-call';
   file: SourceFile;
   call: CallFact;
+  /** Statement lines and result target of the call, looked up for review items only. */
+  context: CallContext;
   parent: string;
   evidence: Evidence;
   fn?: FunctionFact;
@@ -83,23 +85,35 @@ export interface DriverContext {
   headers?: HeaderIndex;
 }
 
-/** A vfio-pci variant driver: builds on vfio-pci core, and is not vfio-pci core or vfio core itself. */
-function classifyDirectory(files: SourceFile[]): { ok: boolean; reason: string } {
-  const defines = (name: string) => files.some((f) => f.facts.functions.some((fn) => fn.name === name));
-  if (defines('vfio_pci_core_register_device')) {
+const definitionOf = (name: string) => new RegExp(`^[A-Za-z_][\\w \\t*]*\\b${name}\\s*\\([^;{)]*\\)\\s*\\{`, 'm');
+const DEFINES_PCI_CORE = definitionOf('vfio_pci_core_register_device');
+const DEFINES_VFIO_CORE = definitionOf('vfio_register_group_dev');
+const USES_PCI_CORE = /#\s*include\s*<linux\/vfio_pci_core\.h>|\bvfio_pci_core_\w+\s*\(/;
+
+export interface DriverKind {
+  ok: boolean;
+  reason: string;
+}
+
+/**
+ * A vfio-pci variant driver builds on vfio-pci core and is not vfio-pci core or
+ * vfio core itself. Decided on the text alone, before anything is parsed, so a
+ * directory that cannot matter costs a few regex scans.
+ */
+export function classifySources(sources: readonly { text: string }[]): DriverKind {
+  const defines = (re: RegExp, name: string) => sources.some((s) => s.text.includes(name) && re.test(s.text));
+  if (defines(DEFINES_PCI_CORE, 'vfio_pci_core_register_device')) {
     return { ok: false, reason: 'this directory is vfio-pci core itself, not a variant driver' };
   }
-  if (defines('vfio_register_group_dev')) return { ok: false, reason: 'this directory is the vfio core itself, not a driver' };
-  // A vfio-pci variant driver builds on vfio-pci core; other vfio drivers (platform, mdev, fsl-mc, ...) are out of scope.
-  const onPciCore = files.some((f) =>
-    f.facts.includes.some((i) => i.path === 'linux/vfio_pci_core.h') ||
-    f.facts.calls.some((c) => c.callee.startsWith('vfio_pci_core_')));
-  if (!onPciCore) return { ok: false, reason: 'not a vfio-pci variant driver (nothing here uses <linux/vfio_pci_core.h>)' };
+  if (defines(DEFINES_VFIO_CORE, 'vfio_register_group_dev')) return { ok: false, reason: 'this directory is the vfio core itself, not a driver' };
+  // Other vfio drivers (platform, mdev, fsl-mc, ...) are out of scope.
+  if (!sources.some((s) => USES_PCI_CORE.test(s.text))) {
+    return { ok: false, reason: 'not a vfio-pci variant driver (nothing here uses <linux/vfio_pci_core.h>)' };
+  }
   return { ok: true, reason: 'vfio-pci variant driver' };
 }
 
-export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverContext): DriverModel {
-  const kind = classifyDirectory(files);
+export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverContext, kind = classifySources(files)): DriverModel {
   const model: DriverModel = {
     dir, files, isVariantDriver: kind.ok, reason: kind.reason, parentCalls: [], handlers: [],
   };
@@ -299,8 +313,8 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
   const primary = () => mostCommonParent(items);
   const noteHandle = (item: ParentCallItem) => {
     const parent = item.parent || primary() || 'SR-IOV PF driver';
-    if (item.call.resultLocal) handleLocals.set(`${item.file.path}\0${item.call.fn}\0${item.call.resultLocal}`, parent);
-    if (item.call.resultField) handleFields.set(item.call.resultField, parent);
+    if (item.context.resultLocal) handleLocals.set(`${item.file.path}\0${item.call.fn}\0${item.context.resultLocal}`, parent);
+    if (item.context.resultField) handleFields.set(item.context.resultField, parent);
   };
   items.forEach(noteHandle);
   for (let changed = true, rounds = 0; changed && unknown.length && rounds < 8; rounds++) {
@@ -356,13 +370,14 @@ function mostCommonParent(items: ParentCallItem[]): string | undefined {
 function makeItem(file: SourceFile, call: CallFact, v: Classified, local: LocalNames): ParentCallItem {
   const fnEntry = call.fn ? local.functions.get(call.fn) : undefined;
   const fn = fnEntry?.file === file ? fnEntry.fn : file.facts.functions.find((f) => f.name === call.fn);
-  const { documented, docComment, suppressed } = callDocumentation(file, call, fn);
-  return { kind: 'parent-call', file, call, parent: v.parent, evidence: v.evidence, fn, documented, docComment, suppressed };
+  const context = callContext(file.parsed.tree, call);
+  const { documented, docComment, suppressed } = callDocumentation(file, call, context, fn);
+  return { kind: 'parent-call', file, call, context, parent: v.parent, evidence: v.evidence, fn, documented, docComment, suppressed };
 }
 
-function callDocumentation(file: SourceFile, call: CallFact, fn: FunctionFact | undefined) {
+function callDocumentation(file: SourceFile, call: CallFact, context: CallContext, fn: FunctionFact | undefined) {
   let suppressed: string[] | undefined;
-  for (const line of call.anchorLines) {
+  for (const line of context.anchorLines) {
     const above = commentsAbove(file, line);
     suppressed ??= suppressedBy(above);
     const doc = above.find((c) => !isSuppression(c));

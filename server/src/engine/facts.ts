@@ -50,17 +50,22 @@ export interface CallFact {
   column: number;
   /** Enclosing function, if any. */
   fn?: string;
+  /** What each argument mentions (read from the text: see refsIn). */
+  args: Refs[];
+  /** The callee is a parameter or local variable: a call through a function pointer. */
+  throughPointer: boolean;
+}
+
+/** Where a call sits in its function; only needed for the few calls that become review items. */
+export interface CallContext {
   /**
    * Lines on which a statement relevant to this call starts, innermost first:
    * the statement containing the call, then enclosing if/for/while/do/switch.
    */
   anchorLines: number[];
-  args: Refs[];
   /** Where the call's result is stored: a local variable or a struct field. */
   resultLocal?: string;
   resultField?: string;
-  /** The callee is a parameter or local variable: a call through a function pointer. */
-  throughPointer: boolean;
 }
 
 export interface OpsMemberFact {
@@ -141,11 +146,84 @@ export function functionDeclarator(node: SyntaxNode | null): SyntaxNode | null {
   return n;
 }
 
-function refsOf(node: SyntaxNode): Refs {
-  const idents: string[] = [];
-  const fields: string[] = [];
-  for (const n of node.descendantsOfType(['identifier', 'field_identifier'])) (n.type === 'identifier' ? idents : fields).push(n.text);
-  return { idents, fields };
+const C_KEYWORDS = new Set([
+  'sizeof', 'struct', 'union', 'enum', 'const', 'volatile', 'unsigned', 'signed', 'int', 'char', 'short', 'long',
+  'void', 'bool', 'float', 'double', 'typeof', '__typeof__', 'alignof', '_Alignof', 'static', 'register',
+]);
+
+/**
+ * The identifiers and fields mentioned in text[start, end), split at top-level
+ * commas when `split` (a call's argument list without its parentheses). Read
+ * from the text, not the tree: materialising every identifier node through the
+ * node binding cost more than parsing the file. Comments and literals are skipped.
+ */
+export function refsIn(text: string, start: number, end: number, split: boolean): Refs[] {
+  const out: Refs[] = [];
+  let cur: Refs = { idents: [], fields: [] };
+  let depth = 0;
+  let member = false;
+  let sawToken = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x2a /* * */) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 || close >= end ? end : close + 1;
+      continue;
+    }
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 || nl >= end ? end : nl;
+      continue;
+    }
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+      for (i++; i < end && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 0x0a; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      member = false;
+      sawToken = true;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < end && isIdentPart(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      if (member) cur.fields.push(word);
+      else if (!C_KEYWORDS.has(word)) cur.idents.push(word);
+      member = false;
+      sawToken = true;
+      i = j - 1;
+      continue;
+    }
+    if (c >= 0x30 && c <= 0x39) { // a number, with any suffix or hex digits
+      while (i + 1 < end && (isIdentPart(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === 0x2e)) i++;
+      member = false;
+      sawToken = true;
+      continue;
+    }
+    if (c === 0x2e /* . */) member = true;
+    else if (c === 0x2d /* - */ && text.charCodeAt(i + 1) === 0x3e /* > */) { member = true; i++; }
+    else if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x29 || c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c /* , */ && depth === 0 && split) {
+      out.push(cur);
+      cur = { idents: [], fields: [] };
+      sawToken = false;
+      continue;
+    }
+    if (c > 0x20) sawToken = true;
+  }
+  if (sawToken || out.length) out.push(cur);
+  return out;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 0x30 && c <= 0x39);
+}
+
+function refsOfNode(node: SyntaxNode, text: string): Refs {
+  return refsIn(text, node.startIndex, node.endIndex, false)[0] ?? { idents: [], fields: [] };
 }
 
 /** Follows a call's value outwards to the variable or field it is stored in. */
@@ -184,6 +262,18 @@ function anchorLinesOf(call: SyntaxNode): number[] {
   return lines;
 }
 
+/**
+ * The context of a call found by `extractFacts`, looked up in the tree the
+ * facts came from (or a newer one in which the call has not moved).
+ */
+export function callContext(tree: Tree, call: CallFact): CallContext {
+  const callee = tree.rootNode.descendantForIndex(call.start, call.start + call.callee.length);
+  const node = callee?.parent;
+  if (!node || node.type !== 'call_expression') return { anchorLines: [call.line] };
+  const result = resultTarget(node);
+  return { anchorLines: anchorLinesOf(node), resultLocal: result.local, resultField: result.field };
+}
+
 function paramsOf(declarator: SyntaxNode): { params: ParamFact[]; variadic: boolean } {
   const list = declarator.childForFieldName('parameters');
   const params: ParamFact[] = [];
@@ -206,11 +296,37 @@ function returnsValue(def: SyntaxNode): boolean {
   return !(type?.type === 'primitive_type' && type.text === 'void' && !pointer);
 }
 
+/** A call whose function is a plain name: the name and the opening parenthesis. */
+const CALL_HEAD = /([A-Za-z_]\w*)\s*\(/y;
+
+/** The `)` closing the `(` at `open`, before `limit`; literals and comments skipped. */
+function closingParen(text: string, open: number, limit: number): number {
+  let depth = 0;
+  for (let i = open; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28) depth++;
+    else if (c === 0x29 && --depth === 0) return i;
+    else if (c === 0x22 || c === 0x27) {
+      for (i++; i < limit && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 0x0a; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const endC = text.indexOf('*/', i + 2);
+      i = endC < 0 ? limit : endC + 1;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? limit : nl;
+    }
+  }
+  return limit - 1;
+}
+
 /** Node types whose facts we collect. */
 const INTERESTING_TYPES = [
   'comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'function_definition',
   'declaration', 'assignment_expression', 'call_expression',
 ];
+
+/** Placeholder while a chunk waits for its facts; never handed out. */
+const EMPTY_FACTS: FileFacts = emptyFacts();
 
 function emptyFacts(): FileFacts {
   return {
@@ -254,6 +370,9 @@ export function extractChunks(tree: Tree, text: string, lines: LineIndex, previo
   const dIndex = edit ? edit.newEnd - edit.oldEnd : 0;
   const dRow = edit ? edit.newEndRow - edit.oldEndRow : 0;
   const chunks: FactChunk[] = [];
+  /** Chunks whose facts must be extracted, with their node while the cursor is on it. */
+  const fresh: { chunk: FactChunk; node?: SyntaxNode }[] = [];
+  const wholeFile = !edit;
   const cursor = tree.walk();
   const visitChildren = () => {
     if (!cursor.gotoFirstChild()) return;
@@ -278,11 +397,33 @@ export function extractChunks(tree: Tree, text: string, lines: LineIndex, previo
           chunk = { start, end, startRow, endRow, type, facts: shiftFacts(old.facts, dIndex, dRow) };
         }
       }
-      chunks.push(chunk ?? { start, end, startRow, endRow, type, facts: walkNode(cursor.currentNode, text, lines) });
+      if (!chunk) {
+        chunk = { start, end, startRow, endRow, type, facts: EMPTY_FACTS };
+        fresh.push({ chunk, node: wholeFile ? undefined : cursor.currentNode });
+      }
+      chunks.push(chunk);
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
   };
   visitChildren();
+  if (wholeFile) {
+    // One native search over the whole tree, shared out to the chunks: each
+    // descendantsOfType call has a fixed cost that dominated when made per chunk.
+    const nodes = tree.rootNode.descendantsOfType(INTERESTING_TYPES);
+    const starts = nodes.map((n) => n.startIndex);
+    let i = 0;
+    for (const { chunk } of fresh) {
+      while (i < nodes.length && starts[i] < chunk.start) i++;
+      const from = i;
+      while (i < nodes.length && starts[i] < chunk.end) i++;
+      chunk.facts = walkNodes(nodes, starts, from, i, text, lines);
+    }
+  } else {
+    for (const { chunk, node } of fresh) {
+      const nodes = node!.descendantsOfType(INTERESTING_TYPES);
+      chunk.facts = walkNodes(nodes, nodes.map((n) => n.startIndex), 0, nodes.length, text, lines);
+    }
+  }
   return chunks;
 }
 
@@ -315,7 +456,7 @@ function shiftFacts(f: FileFacts, dIndex: number, dRow: number): FileFacts {
       ...fn, nameStart: fn.nameStart + dIndex, nameLine: fn.nameLine + dRow, start: fn.start + dIndex,
       startLine: fn.startLine + dRow, end: fn.end + dIndex, endLine: fn.endLine + dRow,
     })),
-    calls: f.calls.map((c) => ({ ...c, start: c.start + dIndex, line: c.line + dRow, anchorLines: c.anchorLines.map((l) => l + dRow) })),
+    calls: f.calls.map((c) => ({ ...c, start: c.start + dIndex, line: c.line + dRow })),
     comments: f.comments.map((c) => ({ ...c, start: c.start + dIndex, end: c.end + dIndex, startLine: c.startLine + dRow, endLine: c.endLine + dRow })),
     opsInits: f.opsInits.map((o) => ({ ...o, line: o.line + dRow, members: o.members.map((m) => ({ ...m, line: m.line + dRow })) })),
     memberAssigns: f.memberAssigns.map((m) => ({ ...m, line: m.line + dRow })),
@@ -333,18 +474,18 @@ export function extractFacts(tree: Tree, text: string, lines: LineIndex = new Li
  * what costs in the node binding). Nothing of interest nests inside comments,
  * #include lines or macro bodies, so visiting them needs no pruning.
  */
-function walkNode(root: SyntaxNode, text: string, lines: LineIndex): FileFacts {
+function walkNodes(nodes: SyntaxNode[], starts: number[], from: number, to: number, text: string, lines: LineIndex): FileFacts {
   const facts = emptyFacts();
   let fn: FunctionFact | undefined;
-  for (const node of root.descendantsOfType(INTERESTING_TYPES)) {
-    if (fn && node.startIndex >= fn.end) fn = undefined;
-    fn = visit(node, fn, facts, text, lines) ?? fn;
+  for (let i = from; i < to; i++) {
+    if (fn && starts[i] >= fn.end) fn = undefined;
+    fn = visit(nodes[i], starts[i], fn, facts, text, lines) ?? fn;
   }
   return facts;
 }
 
 /** Records one interesting node. Returns the function it opens, if it is a definition. */
-function visit(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts, text: string, lines: LineIndex): FunctionFact | undefined {
+function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, facts: FileFacts, text: string, lines: LineIndex): FunctionFact | undefined {
   const type = node.type;
   switch (type) {
     case 'comment': {
@@ -391,21 +532,26 @@ function visit(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts,
       return opened;
     }
     case 'declaration':
-      collectDeclaration(node, fn, facts);
+      collectDeclaration(node, fn, facts, text);
       return undefined;
     case 'assignment_expression':
-      collectAssignment(node, fn, facts);
+      collectAssignment(node, fn, facts, text);
       return undefined;
     case 'call_expression': {
-      const callee = node.childForFieldName('function');
-      if (callee?.type !== 'identifier') return undefined;
-      const result = resultTarget(node);
-      const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+      // `name (args)`: a direct call. Read from the text to spare the node binding.
+      CALL_HEAD.lastIndex = start;
+      const head = CALL_HEAD.exec(text);
+      if (!head) return undefined;
+      const callee = head[1];
+      const open = start + head[0].length - 1;
+      const end = node.endIndex;
+      const close = closingParen(text, open, end);
+      if (text.slice(close + 1, end).trim() !== '') return undefined; // `f(a)(b)`: the callee is not a name
+      const pos = lines.positionAt(start);
       facts.calls.push({
-        callee: callee.text, start: callee.startIndex, line: callee.startPosition.row,
-        column: callee.startPosition.column, fn: fn?.name, anchorLines: anchorLinesOf(node),
-        args: args.map(refsOf), resultLocal: result.local, resultField: result.field,
-        throughPointer: fn?.locals.has(callee.text) ?? false,
+        callee, start, line: pos.line, column: pos.character, fn: fn?.name,
+        args: close > open + 1 ? refsIn(text, open + 1, close, true) : [],
+        throughPointer: fn?.locals.has(callee) ?? false,
       });
       return undefined;
     }
@@ -413,7 +559,7 @@ function visit(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts,
   return undefined;
 }
 
-function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts): void {
+function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts, text: string): void {
   const type = node.childForFieldName('type');
   const structTag = type?.type === 'struct_specifier' ? type.childForFieldName('name')?.text : undefined;
   for (const d of node.childrenForFieldName('declarator')) {
@@ -435,7 +581,7 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
         members: initializerMembers(value),
       });
     } else if (fn) {
-      facts.localAssigns.push({ fn: fn.name, local: id.text, refs: refsOf(value) });
+      facts.localAssigns.push({ fn: fn.name, local: id.text, refs: refsOfNode(value, text) });
     }
   }
 }
@@ -454,18 +600,18 @@ function initializerMembers(list: SyntaxNode): OpsMemberFact[] {
   return members;
 }
 
-function collectAssignment(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts): void {
+function collectAssignment(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts, text: string): void {
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
   if (!left || !right) return;
   if (left.type === 'identifier' && fn) {
-    facts.localAssigns.push({ fn: fn.name, local: left.text, refs: refsOf(right) });
+    facts.localAssigns.push({ fn: fn.name, local: left.text, refs: refsOfNode(right, text) });
   } else if (left.type === 'field_expression') {
     const member = left.childForFieldName('field')?.text;
     if (!member) return;
     if (right.type === 'identifier') {
       facts.memberAssigns.push({ member, fn: right.text, line: right.startPosition.row, column: right.startPosition.column });
     }
-    facts.fieldAssigns.push({ field: member, refs: refsOf(right) });
+    facts.fieldAssigns.push({ field: member, refs: refsOfNode(right, text) });
   }
 }

@@ -40,7 +40,7 @@ function insertLines(file: SourceFile, line: number, lines: string[]): TextEdit 
 
 /** The line above which a comment on this call goes: its statement, skipping `} else if` heads. */
 export function commentLineFor(item: ParentCallItem): number {
-  for (const line of item.call.anchorLines) {
+  for (const line of item.context.anchorLines) {
     const text = item.file.lines.lineText(line).trim();
     if (!text.startsWith('}')) return line;
   }

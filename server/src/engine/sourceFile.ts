@@ -19,7 +19,8 @@ export interface SourceFile {
 function build(path: string, text: string, version: number | string, parsed: ParsedText, previous?: SourceFile): SourceFile {
   const lines = new LineIndex(text);
   const reuse = previous && parsed.edit ? { chunks: previous.chunks, edit: parsed.edit } : undefined;
-  const chunks = extractChunks(parsed.tree, text, lines, reuse);
+  // The masked text: same offsets and comments as `text`, but what the tree was built from.
+  const chunks = extractChunks(parsed.tree, parsed.masked, lines, reuse);
   const facts = mergeChunks(chunks);
   const commentsByEndLine = new Map<number, CommentFact>();
   for (const c of facts.comments) if (c.standalone) commentsByEndLine.set(c.endLine, c);

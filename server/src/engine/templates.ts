@@ -22,6 +22,32 @@ const ROLE_SUMMARY: Record<string, string> = {
   release: 'Release a migration data file',
 };
 
+/**
+ * The acceptance document's questions about migration data, as headings with
+ * prompts. Handler kernel-doc and the driver's `DOC:` overview share them, and
+ * the report (acceptance.ts) recognises an unanswered question by its prompt.
+ */
+export const ACCEPTANCE_PROMPTS = [
+  {
+    id: 'composition', heading: 'State composition:', title: 'State composition and consumption',
+    prompt: 'TODO: how the device state is composed when saved and consumed when resumed.',
+  },
+  {
+    id: 'hidden', heading: 'Not visible via vfio-pci:', title: 'Hidden from the user / managed by the PF',
+    prompt: 'TODO: which portions are not otherwise available to the user through vfio-pci, and which part the PF driver manages.',
+  },
+  {
+    id: 'parent', heading: 'Parent interface:', title: 'Interface to the parent driver',
+    prompt: 'TODO: the interface to the parent (PF) driver that manages this state.',
+  },
+  {
+    id: 'validation', heading: 'Validation:', title: 'Validation of userspace data',
+    prompt: 'TODO: how data from userspace is validated before it reaches the device or the PF driver.',
+  },
+] as const;
+
+export type AcceptancePrompt = (typeof ACCEPTANCE_PROMPTS)[number];
+
 export interface HandlerRole {
   ops: string;
   member: string;
@@ -88,10 +114,7 @@ export function handlerDoc(fn: FunctionFact, roles: HandlerRole[], parents: Pare
     ...(description.length ? [...description, ''] : []),
     ...wrap('Wired as', `${wired}.`, indent, lead),
     '',
-    ...wrap('State composition:', 'TODO: how the device state is composed when saved and consumed when resumed.', indent, lead),
-    ...wrap('Not visible via vfio-pci:', 'TODO: which portions are not otherwise available to the user through vfio-pci, and which part the PF driver manages.', indent, lead),
-    ...wrap('Parent interface:', 'TODO: the interface to the parent (PF) driver that manages this state.', indent, lead),
-    ...wrap('Validation:', 'TODO: how data from userspace is validated before it reaches the device or the PF driver.', indent, lead),
+    ...ACCEPTANCE_PROMPTS.flatMap((q) => wrap(q.heading, q.prompt, indent, lead)),
     ...(parents.length ? ['', ...parentLines(parents, indent, lead)] : []),
     '',
     'Context: TODO: process context; which locks are held or taken.',
@@ -132,4 +155,20 @@ export function commentBody(text: string): string[] {
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   // A line that looks like a kernel-doc section or parameter would change the comment's meaning.
   return lines.map((l) => l.replace(/^(\s*)([@]|(?:description|context|returns?|notes?|examples?)\s*:)/i, '$1- $2'));
+}
+
+/**
+ * A `DOC:` overview of the driver's migration data, inserted above its
+ * vfio_migration_ops struct; asks the questions in `prompts` (all by default).
+ */
+export function overviewDoc(driver: string, opsVariable: string, prompts: readonly AcceptancePrompt[] = ACCEPTANCE_PROMPTS, indent = ''): string[] {
+  const lead = ' * ';
+  const body = [
+    `DOC: ${driver} migration overview`,
+    '',
+    ...wrap('', `The migration data of ${driver} (struct vfio_migration_ops ${opsVariable}), as reviewers of vfio-pci ` +
+      'variant drivers ask for it.', indent, lead),
+    ...prompts.flatMap((q) => ['', ...wrap(q.heading, q.prompt, indent, lead)]),
+  ];
+  return render(indent, body, true);
 }

@@ -5,7 +5,7 @@
  * file (incrementally) and re-combines facts, nothing more.
  */
 import * as path from 'path';
-import { analyzeDriver, type DriverModel } from './driver';
+import { analyzeDriver, classifySources, type DriverModel } from './driver';
 import { collectFindings, type Finding, type FindingOptions } from './findings';
 import { fixAllInFile, fixesFor, type CodeFix } from './fixes';
 import { decodeSource, type FileSystemHost } from './host';
@@ -24,8 +24,20 @@ const MAX_FILES_PER_DRIVER = 200;
 
 interface DiskEntry {
   stamp: string;
+  /** Decoded text; parsed into `file` only once the directory proves to be a variant driver. */
+  text?: string;
   file?: SourceFile;
   notice?: Notice;
+}
+
+/** One file of a driver directory, before it is parsed. */
+interface DriverSource {
+  path: string;
+  version: number | string;
+  text: string;
+  /** An editor buffer (already parsed), not a file read from disk. */
+  open: boolean;
+  file: () => SourceFile;
 }
 
 export class Workspace {
@@ -99,11 +111,14 @@ export class Workspace {
 
   /** The driver model of a directory; `mustInclude` is a file of it that may not exist on disk yet. */
   driverInDir(dir: string, mustInclude?: string): { model: DriverModel; notices: Notice[] } {
-    const { files, notices } = this.driverFiles(dir, mustInclude);
-    const key = files.map((f) => `${f.path}@${f.version}`).join('|');
+    const { sources, notices } = this.driverSources(dir, mustInclude);
+    const key = sources.map((s) => `${s.path}@${s.version}`).join('|');
     const cached = this.models.get(dir);
     if (cached && cached.key === key) return cached;
-    const model = analyzeDriver(dir, files, this.context(dir));
+    const kind = classifySources(sources);
+    // Files of a directory that cannot matter are never parsed.
+    const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
+    const model = analyzeDriver(dir, files, this.context(dir), kind);
     const entry = { key, model, notices };
     this.models.set(dir, entry);
     return entry;
@@ -143,17 +158,17 @@ export class Workspace {
   }
 
   /** The .c/.h files of a directory: open buffers as they are, the rest from disk. */
-  private driverFiles(dir: string, mustInclude?: string): { files: SourceFile[]; notices: Notice[] } {
+  private driverSources(dir: string, mustInclude?: string): { sources: DriverSource[]; notices: Notice[] } {
     const names = new Set(this.host.readDir(dir)?.filter((n) => SOURCE_EXT.test(n)) ?? []);
     for (const p of [...this.documents.keys(), ...this.oversized.keys()]) if (path.dirname(p) === dir) names.add(path.basename(p));
     if (mustInclude && path.dirname(mustInclude) === dir) names.add(path.basename(mustInclude));
-    const files: SourceFile[] = [];
+    const sources: DriverSource[] = [];
     const notices: Notice[] = [];
     for (const name of [...names].sort().slice(0, MAX_FILES_PER_DRIVER)) {
       const p = path.join(dir, name);
       const doc = this.documents.get(p);
       if (doc) {
-        files.push(doc);
+        sources.push({ path: p, version: doc.version, text: doc.text, open: true, file: () => doc });
         continue;
       }
       const big = this.oversized.get(p);
@@ -162,13 +177,16 @@ export class Workspace {
         continue;
       }
       const entry = this.readDisk(p);
-      if (entry.file) files.push(entry.file);
+      if (entry.text !== undefined) {
+        const text = entry.text;
+        sources.push({ path: p, version: entry.stamp, text, open: false, file: () => (entry.file ??= createSourceFile(p, text, entry.stamp)) });
+      }
       if (entry.notice) notices.push(entry.notice);
     }
     if (names.size > MAX_FILES_PER_DRIVER) {
       notices.push({ path: dir, message: `only the first ${MAX_FILES_PER_DRIVER} of ${names.size} source files were analysed` });
     }
-    return { files, notices };
+    return { sources, notices };
   }
 
   private tooLarge(p: string, size: string): Notice {
@@ -193,7 +211,7 @@ export class Workspace {
       const decoded = bytes ? decodeSource(bytes) : ({ ok: false, reason: 'the file cannot be read' } as const);
       if (!decoded.ok) entry = { stamp, notice: { path: p, message: `not analysed: ${decoded.reason}` } };
       else {
-        entry = { stamp, file: createSourceFile(p, decoded.text, stamp) };
+        entry = { stamp, text: decoded.text };
         if (decoded.lossy) entry.notice = { path: p, message: 'the file is not valid UTF-8; invalid bytes were read as U+FFFD' };
       }
     }
