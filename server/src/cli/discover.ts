@@ -1,14 +1,16 @@
 /**
  * Which directories to analyse for the paths given on the command line. A
- * directory is a candidate driver when one of its .c/.h files mentions vfio: a
- * byte-level prefilter, so a whole kernel tree is walked without parsing it.
+ * directory is a candidate driver when one of its .c/.h files contains
+ * `vfio_pci_core` (every variant driver includes <linux/vfio_pci_core.h> or
+ * calls into it): a byte-level prefilter, so a whole kernel tree is walked
+ * without parsing it, and the reading is shared out over the cores.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
 const SOURCE = /\.[ch]$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.kernel', 'out']);
-const MARKER = Buffer.from('vfio');
+export const MARKER = Buffer.from('vfio_pci_core');
 
 export interface Target {
   /** Driver directory. */
@@ -17,16 +19,54 @@ export interface Target {
   only?: Set<string>;
 }
 
-function mentionsVfio(file: string): boolean {
+/** A directory met while walking, with its .c/.h file names. */
+export interface SourceDir {
+  dir: string;
+  files: string[];
+}
+
+const CHUNK = 1 << 20;
+let scratch: Buffer | undefined;
+
+/** Whether the file contains MARKER; reads it in chunks into one reused buffer (no allocation per file). */
+export function fileMentions(file: string, marker: Buffer = MARKER): boolean {
+  let fd: number;
   try {
-    return fs.readFileSync(file).includes(MARKER);
+    fd = fs.openSync(file, 'r');
   } catch {
     return false;
   }
+  try {
+    scratch ??= Buffer.allocUnsafe(CHUNK + marker.length);
+    let carry = 0;
+    for (;;) {
+      const n = fs.readSync(fd, scratch, carry, CHUNK, null);
+      if (n <= 0) return false;
+      const filled = carry + n;
+      if (scratch.subarray(0, filled).includes(marker)) return true;
+      // Keep the tail so a marker across two chunks is still seen.
+      carry = Math.min(marker.length - 1, filled);
+      scratch.copy(scratch, 0, filled - carry, filled);
+    }
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
-export function discoverTargets(paths: string[], errors: string[]): Target[] {
-  const byDir = new Map<string, Target>();
+/** The candidate driver directories among `dirs`. */
+export function candidateDirs(dirs: SourceDir[]): string[] {
+  return dirs.filter((d) => d.files.some((f) => fileMentions(path.join(d.dir, f)))).map((d) => d.dir);
+}
+
+/**
+ * Walks the given paths. Directories come back unfiltered (the caller runs the
+ * prefilter, possibly in parallel); files named explicitly become targets at once.
+ */
+export function walkPaths(paths: string[], errors: string[]): { dirs: SourceDir[]; named: Target[] } {
+  const dirs: SourceDir[] = [];
+  const named = new Map<string, Target>();
   const visited = new Set<string>();
   const walk = (dir: string) => {
     let real: string;
@@ -45,11 +85,8 @@ export function discoverTargets(paths: string[], errors: string[]): Target[] {
       errors.push(`cannot read directory ${dir}`);
       return;
     }
-    let candidate = false;
-    for (const e of entries) {
-      if (e.isFile() && SOURCE.test(e.name) && !candidate && mentionsVfio(path.join(dir, e.name))) candidate = true;
-    }
-    if (candidate && !byDir.has(dir)) byDir.set(dir, { dir });
+    const files = entries.filter((e) => e.isFile() && SOURCE.test(e.name)).map((e) => e.name);
+    if (files.length) dirs.push({ dir, files });
     for (const e of entries) {
       if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) walk(path.join(dir, e.name));
     }
@@ -66,12 +103,24 @@ export function discoverTargets(paths: string[], errors: string[]): Target[] {
     if (st.isDirectory()) walk(p);
     else if (st.isFile()) {
       const dir = path.dirname(p);
-      const t = byDir.get(dir);
-      if (t && !t.only) continue; // the whole directory is already listed
-      const target = t ?? { dir, only: new Set<string>() };
+      const target = named.get(dir) ?? { dir, only: new Set<string>() };
       target.only!.add(p);
-      byDir.set(dir, target);
+      named.set(dir, target);
     } else errors.push(`not a regular file or directory: ${raw}`);
   }
+  return { dirs, named: [...named.values()] };
+}
+
+/** Candidate directories plus named files, one target per directory, in path order. */
+export function mergeTargets(candidates: string[], named: Target[]): Target[] {
+  const byDir = new Map<string, Target>();
+  for (const dir of candidates) byDir.set(dir, { dir });
+  for (const t of named) if (!byDir.has(t.dir)) byDir.set(t.dir, t); // a whole directory wins over files in it
   return [...byDir.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/** Single-threaded discovery: walk, prefilter, merge. */
+export function discoverTargets(paths: string[], errors: string[]): Target[] {
+  const { dirs, named } = walkPaths(paths, errors);
+  return mergeTargets(candidateDirs(dirs), named);
 }

@@ -4,14 +4,17 @@
  * Exit status: 0 nothing to report, 1 findings, 2 usage or I/O error.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { isMainThread } from 'worker_threads';
 import { applyEdits, decodeSource, normalizeSettings, RULES, Workspace, type Finding, type Notice, type Settings } from '../engine';
 import { toolVersion } from '../node/docs';
 import { nodeFileSystem } from '../node/fsHost';
 import { writeFileAtomic } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
-import { discoverTargets, type Target } from './discover';
+import { mergeTargets, walkPaths, type Target } from './discover';
+import { parallelCandidates, parallelCheck, WorkerPool } from './parallel';
 import { formatJson, formatSarif, formatText, type Format } from './formats';
 import { unifiedDiff } from './diff';
 
@@ -31,6 +34,7 @@ options:
   --kernel-tree DIR         kernel tree whose headers to read
   --parent NAME=PATTERN     treat callees matching PATTERN (glob or /regex/) as parent NAME
   --ignore PATTERN          never treat matching callees as parent calls
+  -j, --jobs N              threads to use (default: one per core)
   -h, --help                show this help
   --version                 print the version
 
@@ -45,9 +49,9 @@ export interface CliIO {
   err: (s: string) => void;
 }
 
-export function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): number {
+export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   try {
-    return run(argv, io);
+    return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`vfio-variant: ${e.message}\n${USAGE}`);
@@ -58,7 +62,7 @@ export function main(argv: string[], io: CliIO = { out: (s) => process.stdout.wr
   }
 }
 
-function run(argv: string[], io: CliIO): number {
+async function run(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -67,7 +71,7 @@ function run(argv: string[], io: CliIO): number {
         format: { type: 'string', default: 'text' }, all: { type: 'boolean', default: false },
         fix: { type: 'boolean', default: false }, 'fix-dry-run': { type: 'boolean', default: false },
         config: { type: 'string' }, 'kernel-tree': { type: 'string' }, parent: { type: 'string', multiple: true },
-        ignore: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
+        ignore: { type: 'string', multiple: true }, jobs: { type: 'string', short: 'j' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -95,26 +99,35 @@ function run(argv: string[], io: CliIO): number {
     io.err(problems.map((p) => `vfio-variant: ${p}\n`).join(''));
     return 2;
   }
-  const errors: string[] = [];
-  const targets = discoverTargets(paths, errors);
-  if (errors.length) {
-    io.err(errors.map((e) => `vfio-variant: ${e}\n`).join(''));
-    return 2;
+  const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a positive number, got '${values.jobs}'`);
+  const fixing = values.fix || values['fix-dry-run'];
+  // Started first, so the workers boot while this thread walks the tree.
+  const pool = jobs > 1 && !fixing ? new WorkerPool(jobs - 1, settings) : undefined;
+  try {
+    const errors: string[] = [];
+    const walked = walkPaths(paths, errors);
+    if (errors.length) {
+      io.err(errors.map((e) => `vfio-variant: ${e}\n`).join(''));
+      return 2;
+    }
+    const targets = mergeTargets(await parallelCandidates(pool, walked.dirs), walked.named);
+    const workspace = new Workspace(nodeFileSystem, settings);
+    let { findings, notices } = await checkAll(pool, workspace, targets, values.all!);
+    if (fixing) {
+      const result = fixFiles(workspace, targets, findings, !!values['fix-dry-run'], io);
+      if (result.failed) return 2;
+      if (values.fix) ({ findings, notices } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
+      else return 0;
+    }
+    const body = format === 'json' ? formatJson(findings, notices)
+      : format === 'sarif' ? formatSarif(findings, notices, VERSION)
+        : formatText(findings, notices);
+    io.out(body);
+    return findings.some((f) => f.severity !== 'none') ? 1 : 0;
+  } finally {
+    pool?.close();
   }
-
-  const workspace = new Workspace(nodeFileSystem, settings);
-  let { findings, notices } = checkAll(workspace, targets, values.all!);
-  if (values.fix || values['fix-dry-run']) {
-    const result = fixFiles(workspace, targets, findings, !!values['fix-dry-run'], io);
-    if (result.failed) return 2;
-    if (values.fix) ({ findings, notices } = checkAll(new Workspace(nodeFileSystem, settings), targets, values.all!));
-    else return 0;
-  }
-  const body = format === 'json' ? formatJson(findings, notices)
-    : format === 'sarif' ? formatSarif(findings, notices, VERSION)
-      : formatText(findings, notices);
-  io.out(body);
-  return findings.some((f) => f.severity !== 'none') ? 1 : 0;
 }
 
 function resolveSettings(values: Record<string, unknown>, firstPath: string, problems: string[]): Settings {
@@ -134,16 +147,17 @@ function resolveSettings(values: Record<string, unknown>, firstPath: string, pro
   return settings;
 }
 
-function checkAll(workspace: Workspace, targets: Target[], all: boolean): { findings: Finding[]; notices: Notice[] } {
+async function checkAll(pool: WorkerPool | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<{ findings: Finding[]; notices: Notice[] }> {
   const findings: Finding[] = [];
   const notices: Notice[] = [];
-  for (const t of targets) {
-    const r = workspace.driverFindings(t.dir, { all });
-    findings.push(...(t.only ? r.findings.filter((f) => t.only!.has(f.path)) : r.findings));
-    notices.push(...(t.only ? r.notices.filter((n) => t.only!.has(n.path)) : r.notices));
+  const results = await parallelCheck(pool, workspace, targets, all);
+  targets.forEach((t, i) => {
+    const r = results[i];
+    findings.push(...r.findings);
+    notices.push(...r.notices);
     // A file named explicitly deserves to know why it got no findings.
-    if (t.only && !r.model.isVariantDriver) for (const p of t.only) notices.push({ path: p, message: `not checked: ${r.model.reason}` });
-  }
+    if (t.only && !r.isVariantDriver) for (const p of t.only) notices.push({ path: p, message: `not checked: ${r.reason}` });
+  });
   return { findings, notices };
 }
 
@@ -180,4 +194,4 @@ function fixFiles(workspace: Workspace, targets: Target[], findings: Finding[], 
   return { failed };
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module && isMainThread) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,176 @@
+/**
+ * `check` on both cores (or `--jobs N`): worker threads run the same engine on
+ * their share of the work and send back plain findings. The main thread takes
+ * a share too, so a worker's start-up overlaps useful work instead of adding to it.
+ *
+ * Two kinds of jobs: the byte prefilter over a tree's directories, and the
+ * analysis of candidate driver directories. Shares are balanced by bytes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
+import { Workspace, type Finding, type Notice, type Settings } from '../engine';
+import { nodeFileSystem } from '../node/fsHost';
+import { candidateDirs, type SourceDir, type Target } from './discover';
+
+const ROLE = 'vfio-variant-check-worker';
+
+/** What one target produced; findings carry no engine objects, so they cross threads. */
+export interface TargetResult {
+  findings: Finding[];
+  notices: Notice[];
+  isVariantDriver: boolean;
+  reason: string;
+}
+
+type Job =
+  | { id: number; kind: 'prefilter'; dirs: SourceDir[] }
+  | { id: number; kind: 'check'; targets: { dir: string; only?: string[] }[]; all: boolean };
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+type Reply = { id: number; candidates?: string[]; results?: TargetResult[]; error?: string };
+
+/** Analyses targets on this thread. */
+export function checkTargets(workspace: Workspace, targets: Target[], all: boolean): TargetResult[] {
+  return targets.map((t) => {
+    const r = workspace.driverFindings(t.dir, { all });
+    const only = t.only;
+    return {
+      findings: (only ? r.findings.filter((f) => only.has(f.path)) : r.findings).map(plainFinding),
+      notices: only ? r.notices.filter((n) => only.has(n.path)) : r.notices,
+      isVariantDriver: r.model.isVariantDriver,
+      reason: r.model.reason,
+    };
+  });
+}
+
+function plainFinding(f: Finding): Finding {
+  const { item: _item, ...rest } = f;
+  void _item;
+  return rest as Finding;
+}
+
+/** Splits weighted items into `n` shares of about equal weight (largest first, into the lightest share). */
+export function balance<T>(items: T[], weight: (t: T) => number, n: number, headStart: number[] = []): T[][] {
+  const shares: { load: number; items: T[] }[] = Array.from({ length: n }, (_, i) => ({ load: headStart[i] ?? 0, items: [] }));
+  const sorted = items.map((t) => ({ t, w: weight(t) })).sort((a, b) => b.w - a.w);
+  for (const { t, w } of sorted) {
+    const lightest = shares.reduce((a, b) => (b.load < a.load ? b : a));
+    lightest.items.push(t);
+    lightest.load += w;
+  }
+  return shares.map((s) => s.items);
+}
+
+export function dirBytes(dir: string, files?: string[]): number {
+  let total = 0;
+  for (const f of files ?? safeReadDir(dir).filter((n) => /\.[ch]$/.test(n))) {
+    try {
+      total += fs.statSync(path.join(dir, f)).size;
+    } catch {
+      // unreadable: weighs nothing
+    }
+  }
+  return total;
+}
+
+function safeReadDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** A set of worker threads, started early so that they boot while the main thread walks the tree. */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+
+  constructor(readonly size: number, settings: Settings) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(__filename, { workerData: { role: ROLE, settings } });
+      w.on('message', (r: Reply) => {
+        const p = this.pending.get(r.id);
+        this.pending.delete(r.id);
+        if (r.error) p?.reject(new Error(r.error));
+        else p?.resolve(r);
+      });
+      w.on('error', (e) => this.failAll(e));
+      this.workers.push(w);
+    }
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private send(worker: number, job: DistributiveOmit<Job, 'id'>): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.workers[worker].postMessage({ ...job, id });
+    });
+  }
+
+  prefilter(worker: number, dirs: SourceDir[]): Promise<string[]> {
+    return this.send(worker, { kind: 'prefilter', dirs }).then((r) => r.candidates ?? []);
+  }
+
+  check(worker: number, targets: Target[], all: boolean): Promise<TargetResult[]> {
+    const plain = targets.map((t) => ({ dir: t.dir, only: t.only ? [...t.only] : undefined }));
+    return this.send(worker, { kind: 'check', targets: plain, all }).then((r) => r.results ?? []);
+  }
+
+  /** Lets the process exit without waiting for idle workers to wind down. */
+  close(): void {
+    for (const w of this.workers) w.unref();
+  }
+}
+
+/** The prefilter over the cores: the main thread reads its share while the workers read theirs. */
+export async function parallelCandidates(pool: WorkerPool | undefined, dirs: SourceDir[]): Promise<string[]> {
+  if (!pool || dirs.length < 64) return candidateDirs(dirs);
+  const shares = balance(dirs, (d) => d.files.length, pool.size + 1);
+  const remote = shares.slice(1).map((share, i) => pool.prefilter(i, share));
+  const mine = candidateDirs(shares[0]);
+  const found = new Set([...mine, ...(await Promise.all(remote)).flat()]);
+  return dirs.filter((d) => found.has(d.dir)).map((d) => d.dir); // walk order, whoever found it
+}
+
+/** Bytes of source a worker could have analysed while it was starting up. */
+const WORKER_START_BYTES = 48 * 1024;
+
+/** Analysis over the cores; results come back in target order. */
+export async function parallelCheck(pool: WorkerPool | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<TargetResult[]> {
+  const weights = new Map(targets.map((t) => [t, dirBytes(t.dir)]));
+  const total = [...weights.values()].reduce((a, b) => a + b, 0);
+  if (!pool || targets.length < 2 || total < 2 * WORKER_START_BYTES) return checkTargets(workspace, targets, all);
+  const shares = balance(targets, (t) => weights.get(t)!, pool.size + 1, [0, ...Array(pool.size).fill(WORKER_START_BYTES)]);
+  const remote = shares.slice(1).map((share, i) => (share.length ? pool.check(i, share, all) : Promise.resolve([])));
+  const mine = checkTargets(workspace, shares[0], all);
+  const byTarget = new Map<Target, TargetResult>();
+  shares[0].forEach((t, i) => byTarget.set(t, mine[i]));
+  (await Promise.all(remote)).forEach((results, s) => shares[s + 1].forEach((t, i) => byTarget.set(t, results[i])));
+  return targets.map((t) => byTarget.get(t)!);
+}
+
+function serve(): void {
+  const workspace = new Workspace(nodeFileSystem, (workerData as { settings: Settings }).settings);
+  parentPort!.on('message', (job: Job) => {
+    try {
+      if (job.kind === 'prefilter') parentPort!.postMessage({ id: job.id, candidates: candidateDirs(job.dirs) } satisfies Reply);
+      else {
+        const targets = job.targets.map((t) => ({ dir: t.dir, only: t.only ? new Set(t.only) : undefined }));
+        parentPort!.postMessage({ id: job.id, results: checkTargets(workspace, targets, job.all) } satisfies Reply);
+      }
+    } catch (e) {
+      parentPort!.postMessage({ id: job.id, error: (e as Error).message } satisfies Reply);
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) serve();
