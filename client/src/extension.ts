@@ -1,0 +1,126 @@
+/**
+ * The VS Code client: starts the bundled language server over Node IPC and adds
+ * what LSP has no words for (commands, the status bar, workspace trust). All
+ * analysis stays in the server.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DriverStatus } from './status';
+
+/** Also the prefix of the `vfioVariant.trace.server` setting the client library reads. */
+export const CLIENT_ID = 'vfioVariant';
+/** Server-side command (executeCommandProvider) that applies fix-all to one document. */
+const SERVER_FIX_ALL = 'vfio-variant.fixAll';
+const SETTING_KEYS = ['enable', 'extraParents', 'ignore', 'kernelTree', 'maxFileSize', 'severity'] as const;
+
+/**
+ * C sources on disk and untitled C buffers. VS Code gives `.h` files the `cpp`
+ * language by default, so driver headers are matched by extension.
+ */
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'c' },
+  { scheme: 'untitled', language: 'c' },
+  { scheme: 'file', language: 'cpp', pattern: '**/*.h' },
+];
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel;
+let status: DriverStatus | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('VFIO Variant', { log: true });
+  status = new DriverStatus(() => client, DOCUMENT_SELECTOR);
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand('vfioVariant.fixAllInFile', fixAllInFile),
+    vscode.commands.registerCommand('vfioVariant.restartServer', () => restart(context)),
+    vscode.commands.registerCommand('vfioVariant.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('vfioVariant.showProblems', showProblems),
+    // Restricted mode ends when the user trusts the workspace: restart without it.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+/** The bundled server inside the .vsix, or the tsc output when run from a checkout. */
+function serverModule(context: vscode.ExtensionContext): string {
+  const bundled = context.asAbsolutePath('dist/server/server.js');
+  return fs.existsSync(bundled) ? bundled : context.asAbsolutePath('out/server/src/lsp/server.js');
+}
+
+function currentSettings(): Record<string, unknown> {
+  const cfg = vscode.workspace.getConfiguration('vfioVariant');
+  return Object.fromEntries(SETTING_KEYS.map((k) => [k, cfg.get(k)]));
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const module = serverModule(context);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const restricted = !vscode.workspace.isTrusted;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    // Makes the client send didChangeConfiguration; the server then pulls the section again.
+    synchronize: { configurationSection: 'vfioVariant' },
+    initializationOptions: { restricted, settings: currentSettings() },
+    outputChannel: output,
+    diagnosticCollectionName: 'vfio-variant',
+  };
+  client = new LanguageClient(CLIENT_ID, 'VFIO Variant', serverOptions, clientOptions);
+  output.info(`starting ${module}${restricted ? ' (restricted: untrusted workspace)' : ''}`);
+  try {
+    await client.start();
+    status?.refresh();
+  } catch (e) {
+    output.error(`server failed to start: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage('VFIO Variant: the language server failed to start; see the output.', 'Show output')
+      .then((choice) => choice && output.show(true));
+  }
+}
+
+async function stop(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c?.needsStop()) await c.stop();
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await stop();
+  await start(context);
+}
+
+async function fixAllInFile(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !vscode.languages.match(DOCUMENT_SELECTOR, editor.document)) {
+    void vscode.window.showInformationMessage('VFIO Variant: open a C file of a vfio-pci variant driver first.');
+    return;
+  }
+  if (!client?.isRunning()) {
+    void vscode.window.showWarningMessage('VFIO Variant: the language server is not running.');
+    return;
+  }
+  // Registered by the client library from the server's executeCommandProvider.
+  await vscode.commands.executeCommand(SERVER_FIX_ALL, editor.document.uri.toString());
+}
+
+/**
+ * The Problems view. VS Code (up to 1.100 at least) has no command that sets the
+ * view's filter text, so the filter box gets focus; typing `vfio-variant` there
+ * matches our diagnostics' source.
+ */
+async function showProblems(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  try {
+    await vscode.commands.executeCommand('problems.action.focusFilter');
+  } catch {
+    // Older or trimmed-down workbenches lack it; the view is open anyway.
+  }
+}
