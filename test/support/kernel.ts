@@ -18,14 +18,27 @@ const MEMBERS = [
   'linux-source-6.12/scripts/kernel-doc*',
 ];
 
+/** Members added after .kernel/ trees already existed: extracted on their own when missing. */
+const LATE_MEMBERS = ['linux-source-6.12/scripts/get_maintainer.pl'];
+
 /** Extracts the parts of the kernel the tests use, once. Throws with a clear message when the package is missing. */
 export function ensureKernel(): string {
-  if (fs.existsSync(MARKER)) return KERNEL_ROOT;
+  if (fs.existsSync(MARKER)) {
+    const missing = LATE_MEMBERS.filter((m) => !fs.existsSync(path.join(BASE, m)));
+    if (missing.length && fs.existsSync(KERNEL_TARBALL)) {
+      // Into a private directory first, then renamed: tests running in parallel never see a half-written file.
+      const tmp = fs.mkdtempSync(path.join(BASE, 'late-'));
+      execFileSync('tar', ['-xJf', KERNEL_TARBALL, '-C', tmp, ...missing], { stdio: 'inherit' });
+      for (const m of missing) fs.renameSync(path.join(tmp, m), path.join(BASE, m));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    return KERNEL_ROOT;
+  }
   if (!fs.existsSync(KERNEL_TARBALL)) {
     throw new Error(`${KERNEL_TARBALL} not found: install Debian's linux-source-6.12 (apt-get install linux-source-6.12)`);
   }
   fs.mkdirSync(BASE, { recursive: true });
-  execFileSync('tar', ['-xJf', KERNEL_TARBALL, '-C', BASE, '--wildcards', ...MEMBERS], { stdio: 'inherit' });
+  execFileSync('tar', ['-xJf', KERNEL_TARBALL, '-C', BASE, '--wildcards', ...MEMBERS, ...LATE_MEMBERS], { stdio: 'inherit' });
   fs.writeFileSync(MARKER, new Date().toISOString());
   return KERNEL_ROOT;
 }

@@ -13,6 +13,7 @@ import { toolVersion } from '../node/docs';
 import { nodeFileSystem } from '../node/fsHost';
 import { writeFileAtomic } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
+import { runReport } from './report';
 import { mergeTargets, walkPaths, type Target } from './discover';
 import { parallelCandidates, parallelCheck, WorkerPool } from './parallel';
 import { formatJson, formatSarif, formatText, type Format } from './formats';
@@ -21,6 +22,7 @@ import { unifiedDiff } from './diff';
 const VERSION = toolVersion();
 
 const USAGE = `usage: vfio-variant check [options] PATH...
+       vfio-variant report [--format markdown|json|html] [--kernel-tree DIR] DRIVER_DIR
 
 Finds calls into parent (PF) drivers and migration state handlers in vfio-pci
 variant drivers that lack the documentation reviewers ask for.
@@ -51,7 +53,7 @@ export interface CliIO {
 
 export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   try {
-    return await run(argv, io);
+    return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`vfio-variant: ${e.message}\n${USAGE}`);

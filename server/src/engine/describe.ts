@@ -54,6 +54,7 @@ export function describeHandler(item: HandlerItem): string {
 }
 
 export function describeItem(item: ReviewItem): string {
+  if (item.kind === 'driver') return item.topic === 'maintainers' ? '**MAINTAINERS entry of the driver**' : '**Migration overview (`DOC:`)**';
   return item.kind === 'parent-call' ? describeParentCall(item) : describeHandler(item);
 }
 

@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { callContext, type CallContext, type CallFact, type CommentFact, type FunctionFact } from './facts';
+import type { DriverItem } from './driverChecks';
 import type { HeaderIndex } from './kernelTree';
 import {
   PF_LOOKUPS, apiName, isAllCapsMacro, isGenericKernelApi, knownParentOf, namePattern, parentHeaderFor,
@@ -67,7 +68,7 @@ export interface HandlerItem {
   suppressed: string[] | undefined;
 }
 
-export type ReviewItem = ParentCallItem | HandlerItem;
+export type ReviewItem = ParentCallItem | HandlerItem | DriverItem;
 
 export interface DriverModel {
   dir: string;
@@ -77,6 +78,8 @@ export interface DriverModel {
   reason: string;
   parentCalls: ParentCallItem[];
   handlers: HandlerItem[];
+  /** Directory-level items (driverChecks.ts), filled in by the workspace. */
+  driverItems?: DriverItem[];
 }
 
 export interface DriverContext {

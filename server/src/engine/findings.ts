@@ -50,7 +50,7 @@ function isSuppressed(item: ReviewItem, ruleId: string): boolean {
 }
 
 export function collectFindings(model: DriverModel, settings: Settings, opts: FindingOptions = {}): Finding[] {
-  const items: ReviewItem[] = [...model.parentCalls, ...model.handlers];
+  const items: ReviewItem[] = [...model.parentCalls, ...model.handlers, ...(model.driverItems ?? [])];
   const out: Finding[] = [];
   for (const item of items) {
     if (opts.path && item.file.path !== opts.path) continue;
@@ -65,7 +65,8 @@ export function collectFindings(model: DriverModel, settings: Settings, opts: Fi
       out.push(toFinding(item, rule.meta.id, severity, message, suppressed));
       reported = true;
     }
-    if (!reported && opts.all) {
+    // Driver-level checks that pass are not items to list.
+    if (!reported && opts.all && item.kind !== 'driver') {
       const primary = RULES.find((r) => r.meta.kind === item.kind)!;
       out.push(toFinding(item, primary.meta.id, 'none', documentedMessage(item), isSuppressed(item, primary.meta.id)));
     }
@@ -73,7 +74,7 @@ export function collectFindings(model: DriverModel, settings: Settings, opts: Fi
   return out.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column);
 }
 
-function documentedMessage(item: ReviewItem): string {
+function documentedMessage(item: Exclude<ReviewItem, { kind: 'driver' }>): string {
   if (item.kind === 'parent-call') {
     return item.documented
       ? `${item.call.callee}() calls into ${item.parent}; documented.`
@@ -83,6 +84,13 @@ function documentedMessage(item: ReviewItem): string {
 }
 
 function toFinding(item: ReviewItem, rule: string, severity: Severity | 'none', message: string, suppressed: boolean): Finding {
+  if (item.kind === 'driver') {
+    return {
+      rule, severity, message, kind: item.kind, path: item.file.path, line: item.line, column: item.column,
+      endLine: item.line, endColumn: item.column + item.name.length, name: item.name,
+      documented: item.documented, suppressed, related: [], item,
+    };
+  }
   if (item.kind === 'parent-call') {
     const c = item.call;
     return {

@@ -8,6 +8,7 @@ import type { DriverModel, HandlerItem, ParentCallItem } from './driver';
 import type { FunctionFact } from './facts';
 import type { Finding } from './findings';
 import type { Settings } from './settings';
+import { driverFixes, overviewEdit } from './driverFixes';
 import { commentsAbove, type SourceFile } from './sourceFile';
 import {
   commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, suppressionComment, type ParentCallGroup,
@@ -18,6 +19,8 @@ export interface TextEdit {
   offset: number;
   length: number;
   newText: string;
+  /** For an edit to a file other than the finding's (e.g. MAINTAINERS): where `offset` is, as a position. */
+  at?: { line: number; character: number };
 }
 
 export interface CodeFix {
@@ -27,11 +30,14 @@ export interface CodeFix {
   edits: TextEdit[];
   /** Version of the file the offsets refer to. */
   version: number | string;
+  /** A file to show once the edits are applied (the MAINTAINERS entry a fix adds). */
+  show?: { path: string; line: number };
 }
 
 const PARENT_RULE = 'parent-call-undocumented';
 const HANDLER_RULE = 'migration-handler-undocumented';
 const KERNEL_DOC_RULE = 'migration-handler-not-kernel-doc';
+const OVERVIEW_RULE = 'migration-overview-missing';
 
 function insertLines(file: SourceFile, line: number, lines: string[]): TextEdit {
   const eol = file.lines.eol;
@@ -53,7 +59,7 @@ function groupsOf(calls: ParentCallItem[]): ParentCallGroup[] {
   return [...byParent.entries()].map(([parent, callees]) => ({ parent, callees }));
 }
 
-function open(item: ParentCallItem | HandlerItem, rule: string, settings: Settings): boolean {
+function open(item: { suppressed: string[] | undefined }, rule: string, settings: Settings): boolean {
   if (settings.severity[rule] === 'off') return false;
   return !item.suppressed || (item.suppressed.length > 0 && !item.suppressed.includes(rule));
 }
@@ -86,6 +92,7 @@ export function fixesFor(model: DriverModel, finding: Finding, settings: Setting
   const file = item.file;
   const fix = (title: string, edits: TextEdit[], preferred = false): CodeFix =>
     ({ title, kind: 'quickfix', preferred, edits, version: file.version });
+  if (item.kind === 'driver') return driverFixes(model, item, finding.rule);
   const fixes: CodeFix[] = [];
   if (item.kind === 'migration-handler') {
     const calls = pendingCallsIn(model, file, item.fn, settings);
@@ -138,6 +145,9 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
       edits.push(convertPlainComment(h, calls));
       done.add(h.fn);
     }
+  }
+  for (const d of model.driverItems ?? []) {
+    if (d.file === file && d.topic === 'overview' && !d.documented && open(d, OVERVIEW_RULE, settings)) edits.push(overviewEdit(model, d));
   }
   const byLine = new Map<number, ParentCallItem[]>();
   for (const c of model.parentCalls) {

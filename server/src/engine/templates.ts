@@ -157,6 +157,21 @@ export function commentBody(text: string): string[] {
   return lines.map((l) => l.replace(/^(\s*)([@]|(?:description|context|returns?|notes?|examples?)\s*:)/i, '$1- $2'));
 }
 
+/** Wraps free text to WIDTH without a hanging indent. */
+function paragraph(text: string, indent: string, lead: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && (indent + lead + candidate).replace(/\t/g, '        ').length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /**
  * A `DOC:` overview of the driver's migration data, inserted above its
  * vfio_migration_ops struct; asks the questions in `prompts` (all by default).
@@ -166,8 +181,8 @@ export function overviewDoc(driver: string, opsVariable: string, prompts: readon
   const body = [
     `DOC: ${driver} migration overview`,
     '',
-    ...wrap('', `The migration data of ${driver} (struct vfio_migration_ops ${opsVariable}), as reviewers of vfio-pci ` +
-      'variant drivers ask for it.', indent, lead),
+    ...paragraph(`The migration data of ${driver} (struct vfio_migration_ops ${opsVariable}), as reviewers of ` +
+      'vfio-pci variant drivers ask for it.', indent, lead),
     ...prompts.flatMap((q) => ['', ...wrap(q.heading, q.prompt, indent, lead)]),
   ];
   return render(indent, body, true);

@@ -5,11 +5,13 @@
  * file (incrementally) and re-combines facts, nothing more.
  */
 import * as path from 'path';
+import { DriverChecks } from './driverChecks';
 import { analyzeDriver, classifySources, type DriverModel } from './driver';
 import { collectFindings, type Finding, type FindingOptions } from './findings';
 import { fixAllInFile, fixesFor, type CodeFix } from './fixes';
 import { decodeSource, type FileSystemHost } from './host';
 import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './kernelTree';
+import { MaintainersIndex } from './maintainers';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { createSourceFile, updateSourceFile, type SourceFile } from './sourceFile';
 
@@ -48,10 +50,14 @@ export class Workspace {
   private readonly disk = new Map<string, DiskEntry>();
   private readonly models = new Map<string, { key: string; model: DriverModel; notices: Notice[] }>();
   private readonly headers: HeaderIndex;
+  private readonly maintainersIndex: MaintainersIndex;
+  private readonly driverChecks: DriverChecks;
   private readonly roots = new Map<string, string | undefined>();
 
   constructor(private readonly host: FileSystemHost, settings?: Settings) {
     this.headers = new HeaderIndex(host);
+    this.maintainersIndex = new MaintainersIndex(host);
+    this.driverChecks = new DriverChecks(this.maintainersIndex);
     if (settings) this.settings = settings;
   }
 
@@ -114,14 +120,14 @@ export class Workspace {
     const { sources, notices } = this.driverSources(dir, mustInclude);
     const key = sources.map((s) => `${s.path}@${s.version}`).join('|');
     const cached = this.models.get(dir);
-    if (cached && cached.key === key) return cached;
+    if (cached && cached.key === key) return this.withDriverItems(cached);
     const kind = classifySources(sources);
     // Files of a directory that cannot matter are never parsed.
     const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
     const model = analyzeDriver(dir, files, this.context(dir), kind);
     const entry = { key, model, notices };
     this.models.set(dir, entry);
-    return entry;
+    return this.withDriverItems(entry);
   }
 
   findings(filePath: string, opts: FindingOptions & { standalone?: boolean } = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
@@ -145,6 +151,21 @@ export class Workspace {
     const { model } = this.driverFor(filePath, standalone);
     const file = model.files.find((f) => f.path === filePath);
     return file ? fixAllInFile(model, file, this.settings) : undefined;
+  }
+
+  /** Directory-level items (MAINTAINERS, DOC: overview): cached per model, refreshed when MAINTAINERS changes. */
+  private withDriverItems<T extends { model: DriverModel }>(entry: T): T {
+    entry.model.driverItems = this.driverChecks.itemsFor(entry.model, this.settings.kernelTree);
+    return entry;
+  }
+
+  get currentSettings(): Readonly<Settings> {
+    return this.settings;
+  }
+
+  /** The MAINTAINERS files seen so far (reports read them too). */
+  get maintainers(): MaintainersIndex {
+    return this.maintainersIndex;
   }
 
   private context(dir: string | undefined) {

@@ -9,6 +9,8 @@ import { docsUrl } from '../node/docs';
 
 export const SOURCE = 'vfio-variant';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+/** Server command run after a fix that edits another file: shows that file at a line. */
+export const SHOW_COMMAND = 'vfio-variant.show';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
@@ -66,6 +68,19 @@ export function toCodeAction(fix: CodeFix, file: SourceFile, uri: string, diagno
   const edits = fix.edits.filter((e) => e.path === file.path).map((e) =>
     TextEdit.replace({ start: file.lines.positionAt(e.offset), end: file.lines.positionAt(e.offset + e.length) }, e.newText));
   const version = typeof fix.version === 'number' ? fix.version : null;
+  // Edits to another file (a MAINTAINERS entry) carry their position; that file is not open, so unversioned.
+  const others = fix.edits.filter((e) => e.path !== file.path && e.at).map((e) => ({
+    textDocument: { uri: pathToFileURL(e.path).href, version: null },
+    edits: [TextEdit.insert(e.at!, e.newText)],
+  }));
+  if (others.length) {
+    return {
+      title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred || undefined,
+      diagnostics: diagnostics.length ? diagnostics : undefined,
+      edit: { documentChanges: [...(edits.length ? [{ textDocument: { uri, version }, edits }] : []), ...others] },
+      ...(fix.show ? { command: { title: 'Show', command: SHOW_COMMAND, arguments: [pathToFileURL(fix.show.path).href, fix.show.line] } } : {}),
+    };
+  }
   return {
     title: fix.title,
     kind: fix.kind === 'quickfix' ? CodeActionKind.QuickFix : FIX_ALL_KIND,

@@ -4,19 +4,32 @@
  * diagnostics for the open files of that driver (findings cross files).
  */
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import {
   CodeActionKind, CodeLens, Hover, MarkupKind, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
   createConnection, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeItem, itemAt, normalizeSettings, Workspace, type Finding, type Settings } from '../engine';
+import { buildReport } from '../engine/report';
+import { renderReport, type ReportFormat } from '../engine/reportRender';
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import {
-  FIX_ALL_KIND, SOURCE, noticeDiagnostic, pathToUri, toCodeAction, toDiagnostic, uriToPath, type DiagnosticData,
+  FIX_ALL_KIND, SHOW_COMMAND, SOURCE, noticeDiagnostic, pathToUri, toCodeAction, toDiagnostic, uriToPath, type DiagnosticData,
 } from './convert';
 
 export const FIX_ALL_COMMAND = 'vfio-variant.fixAll';
+/** Custom request: the acceptance report (engine/report.ts) of the driver holding `uri`. */
+export const REPORT_REQUEST = 'vfioVariant/report';
+
+export interface ReportResult {
+  driver: string;
+  format: ReportFormat;
+  /** Always the Markdown rendering (for a preview); `content` is the requested format. */
+  markdown: string;
+  content: string;
+}
 /** Custom request: review state of the driver holding a file (all its files, open or not). */
 export const DRIVER_SUMMARY_REQUEST = 'vfioVariant/driverSummary';
 
@@ -66,7 +79,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-        executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
+        executeCommandProvider: { commands: [FIX_ALL_COMMAND, SHOW_COMMAND] },
       },
       serverInfo: { name: 'vfio-variant-assist', version: toolVersion() },
     };
@@ -201,6 +214,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onExecuteCommand(async (params) => {
+    if (params.command === SHOW_COMMAND) {
+      const [uri, line] = (params.arguments ?? []) as [string, number];
+      const pos = { line: line ?? 0, character: 0 };
+      if (uri) await connection.window.showDocument({ uri, takeFocus: true, selection: { start: pos, end: pos } });
+      return;
+    }
     if (params.command !== FIX_ALL_COMMAND) return;
     const uri = params.arguments?.[0] as string | undefined;
     const doc = uri ? documents.get(uri) : undefined;
@@ -209,6 +228,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const fix = workspace.fixAll(filePath, !onDisk);
     const file = workspace.getDocument(filePath);
     if (fix && file) await connection.workspace.applyEdit({ label: fix.title, edit: toCodeAction(fix, file, doc.uri, []).edit! });
+  });
+
+  // The acceptance report of the driver holding a file; links are file URIs with #Lline.
+  connection.onRequest(REPORT_REQUEST, (params: { uri: string; format?: ReportFormat }): ReportResult => {
+    const { path: filePath, onDisk } = uriToPath(params.uri);
+    if (!onDisk) return { driver: '', format: 'markdown', markdown: 'No report: the document is not a file on disk.', content: '' };
+    const report = buildReport(workspace, path.dirname(filePath));
+    const href = (p: string) => pathToFileURL(p).href;
+    const format = params.format && ['markdown', 'json', 'html'].includes(params.format) ? params.format : 'markdown';
+    const markdown = renderReport(report, 'markdown', { href });
+    return { driver: report.driver.dir, format, markdown, content: format === 'markdown' ? markdown : renderReport(report, format, { href }) };
   });
 
   // For the client's status bar: the whole driver of a file, open or not.

@@ -1,10 +1,14 @@
 /** The rule registry: add a rule module here and it is checked, documented and fixable everywhere. */
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
+import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
+import { migrationOverviewMissing } from './migrationOverviewMissing';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 
-export const RULES: readonly Rule[] = [parentCallUndocumented, migrationHandlerUndocumented, migrationHandlerNotKernelDoc];
+export const RULES: readonly Rule[] = [
+  parentCallUndocumented, migrationHandlerUndocumented, migrationHandlerNotKernelDoc, migrationOverviewMissing, maintainersEntryMissing,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

@@ -1,0 +1,76 @@
+/**
+ * Quick fixes of the driver-level rules: a template entry in MAINTAINERS (an edit
+ * to another file than the diagnostic's, shown afterwards) and a `DOC:` overview
+ * above the vfio_migration_ops struct.
+ */
+import * as path from 'path';
+import type { DriverModel } from './driver';
+import { declarationStart, type DriverItem, type MaintainersItem, type OverviewItem } from './driverChecks';
+import type { CodeFix, TextEdit } from './fixes';
+import { entryByTitle, VFIO_ENTRY } from './maintainers';
+import { commentsAbove } from './sourceFile';
+import { ACCEPTANCE_PROMPTS, overviewDoc, suppressionComment } from './templates';
+
+export const MAINTAINERS_RULE = 'maintainers-entry-missing';
+export const OVERVIEW_RULE = 'migration-overview-missing';
+
+/** The lines of a new MAINTAINERS entry for the driver directory. */
+export function maintainersTemplate(item: MaintainersItem): string[] {
+  const vfio = entryByTitle(item.maintainers, VFIO_ENTRY);
+  const lists = vfio?.lists.length ? vfio.lists.map((l) => l.address) : ['kvm@vger.kernel.org'];
+  return [
+    item.suggestedTitle,
+    'M:\tTODO Your Name <you@example.com>',
+    ...lists.map((l) => `L:\t${l}`),
+    'S:\tMaintained',
+    `F:\t${item.relDir}/`,
+  ];
+}
+
+function maintainersEdit(item: MaintainersItem): { edit: TextEdit; line: number } {
+  const mf = item.maintainers;
+  const line = Math.min(item.insertLine, mf.lineStarts.length - 1);
+  const offset = mf.lineStarts[line];
+  // Before an entry's title: the entry, then the blank line that separates entries.
+  const atEnd = line >= mf.lineStarts.length - 1 && offset >= mf.text.length;
+  const lines = maintainersTemplate(item);
+  const newText = atEnd ? mf.eol + lines.join(mf.eol) + mf.eol : lines.join(mf.eol) + mf.eol + mf.eol;
+  return { edit: { path: mf.path, offset, length: 0, newText, at: { line, character: 0 } }, line: atEnd ? line + 1 : line };
+}
+
+/** The line the `DOC:` block goes above: the ops declaration, above any comments already on it. */
+function overviewLine(item: OverviewItem): number {
+  const start = declarationStart(item.file, item.line);
+  const above = commentsAbove(item.file, start);
+  return above.length ? above[above.length - 1].startLine : start;
+}
+
+export function overviewEdit(model: DriverModel, item: OverviewItem): TextEdit {
+  const file = item.file;
+  const line = overviewLine(item);
+  const missing = item.docBlockCount ? ACCEPTANCE_PROMPTS.filter((q) => item.questions.find((r) => r.id === q.id)?.state === 'missing') : ACCEPTANCE_PROMPTS;
+  const lines = [...overviewDoc(path.basename(model.dir), item.opsVariable, missing), ''];
+  return { path: file.path, offset: file.lines.lineStart(line), length: 0, newText: lines.join(file.lines.eol) + file.lines.eol };
+}
+
+export function driverFixes(model: DriverModel, item: DriverItem, rule: string): CodeFix[] {
+  const file = item.file;
+  const fix = (title: string, edits: TextEdit[], preferred = false, show?: CodeFix['show']): CodeFix =>
+    ({ title, kind: 'quickfix', preferred, edits, version: file.version, ...(show ? { show } : {}) });
+  const fixes: CodeFix[] = [];
+  const anchorLine = declarationStart(file, item.line);
+  if (item.topic === 'maintainers' && rule === MAINTAINERS_RULE) {
+    const { edit, line } = maintainersEdit(item);
+    fixes.push(fix(`Add a MAINTAINERS entry "${item.suggestedTitle}" for ${item.relDir}/`, [edit], true, { path: item.maintainers.path, line }));
+  } else if (item.topic === 'overview' && rule === OVERVIEW_RULE) {
+    fixes.push(fix(`Insert a DOC: migration overview above ${item.opsVariable}`, [overviewEdit(model, item)], true));
+  } else return [];
+  if (item.line > 0 || item.column > 0) {
+    const lineStart = file.lines.lineStart(anchorLine);
+    fixes.push(fix(`Suppress ${rule} with a reason`, [{
+      path: file.path, offset: lineStart, length: 0,
+      newText: suppressionComment(rule, file.lines.indentOf(anchorLine)).join(file.lines.eol) + file.lines.eol,
+    }]));
+  }
+  return fixes;
+}
