@@ -38,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vfioVariant.restartServer', () => restart(context)),
     vscode.commands.registerCommand('vfioVariant.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('vfioVariant.showProblems', showProblems),
+    vscode.commands.registerCommand('vfioVariant.showReport', showReport),
     // Restricted mode ends when the user trusts the workspace: restart without it.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
@@ -122,5 +123,22 @@ async function showProblems(): Promise<void> {
     await vscode.commands.executeCommand('problems.action.focusFilter');
   } catch {
     // Older or trimmed-down workbenches lack it; the view is open anyway.
+  }
+}
+
+/** The server's acceptance report (`vfioVariant/report`) for the driver of the active file, as a Markdown preview. */
+async function showReport(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file' || !client?.isRunning()) {
+    void vscode.window.showInformationMessage('VFIO Variant: open a C file of a vfio-pci variant driver first.');
+    return;
+  }
+  try {
+    const r = await client.sendRequest<{ driver: string; markdown: string }>('vfioVariant/report', { uri: editor.document.uri.toString(), format: 'markdown' });
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: r.markdown });
+    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  } catch (e) {
+    output.error(`report failed: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`VFIO Variant: no acceptance report (${(e as Error).message}).`);
   }
 }
