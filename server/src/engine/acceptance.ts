@@ -130,7 +130,12 @@ export function assessQuestions(sources: DocSource[]): QuestionResult[] {
       }
       if (/\bTODO\b/.test(text) || GENERATED.test(p.lines[0])) continue;
       for (const r of results) {
-        if (FAMILIES[r.id].every((re) => re.test(text))) r.evidence.push({ source, line: p.line, excerpt: excerpt(text), how: 'keywords' });
+        const families = FAMILIES[r.id];
+        if (!families.every((re) => re.test(text))) continue;
+        // Quote the sentence that carries the question's most specific keywords.
+        const sentences = text.split(/(?<=[.!?])\s+/);
+        const best = sentences.find((x) => families.every((re) => re.test(x))) ?? sentences.find((x) => families[0].test(x)) ?? text;
+        r.evidence.push({ source, line: p.line, excerpt: excerpt(best), how: 'keywords' });
       }
     }
   }

@@ -122,7 +122,7 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
         (p.ackFrom.length ? p.ackFrom.map(person).join(', ') : md(p.note ?? 'nobody found')));
       for (const e of p.entries) out.push(`  - ${entryLine(e)}`);
       for (const e of p.probable) {
-        out.push(`  - probably (same directory name; not get_maintainer.pl's answer): ${entryLine(e)}: ${e.maintainers.map(person).join(', ')}`);
+        out.push(`  - ${md('probably (same directory name; not get_maintainer.pl\'s answer)')}: ${entryLine(e)}: ${e.maintainers.map(person).join(', ')}`);
       }
     }
     out.push('');
