@@ -1,7 +1,8 @@
 -- Headless Neovim as a second real LSP client (Neovim 0.7+ built-in client).
 -- Starts the vfio-variant language server over stdio, opens $VFIO_FILE and, once
 -- Neovim's own diagnostic handler has stored the server's diagnostics, writes
--- vim.diagnostic.get() for the buffer to $VFIO_OUT as JSON, then quits.
+-- vim.diagnostic.get() for the buffer and the titles of the quick fixes offered
+-- for the first diagnostic to $VFIO_OUT as JSON, then quits.
 -- Env: VFIO_SERVER_CMD (JSON array: the server command line), VFIO_FILE,
 --      VFIO_ROOT (root_dir), VFIO_OUT, VFIO_TIMEOUT_MS.
 local cmd = vim.fn.json_decode(os.getenv('VFIO_SERVER_CMD'))
@@ -43,8 +44,25 @@ local client_id = vim.lsp.start_client({
             code = d.code or lsp.code,
           })
         end
-        finish({ uri = result.uri, diagnostics = items,
-                 ms = (vim.loop.hrtime() - started) / 1e6 }, 0)
+        local ms = (vim.loop.hrtime() - started) / 1e6
+        -- Then the quick fixes the server offers for the first diagnostic.
+        local first = result.diagnostics[1]
+        if not first then
+          finish({ uri = result.uri, diagnostics = items, ms = ms, actions = {} }, 0)
+          return
+        end
+        local client = vim.lsp.get_client_by_id(ctx.client_id)
+        client.request('textDocument/codeAction', {
+          textDocument = { uri = result.uri },
+          range = first.range,
+          context = { diagnostics = { first }, only = { 'quickfix' } },
+        }, function(aerr, actions)
+          local titles = {}
+          for _, a in ipairs(actions or {}) do table.insert(titles, a.title) end
+          finish({ uri = result.uri, diagnostics = items, ms = ms, actions = titles,
+                   action_for = { line = first.range.start.line, character = first.range.start.character, code = first.code },
+                   action_error = aerr and aerr.message or nil }, 0)
+        end, bufnr)
       end
     end,
   },

@@ -20,7 +20,15 @@ interface NvimDiagnostic {
   lnum: number; col: number; severity: number; message: string; source: string; code: string;
 }
 
-function runNvim(file: string, root: string): Promise<{ diagnostics: NvimDiagnostic[]; ms: number }> {
+interface NvimResult {
+  diagnostics: NvimDiagnostic[];
+  ms: number;
+  actions: string[];
+  action_for: { line: number; character: number; code: string };
+  action_error?: string;
+}
+
+function runNvim(file: string, root: string): Promise<NvimResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-nvim-'));
   const out = path.join(dir, 'diagnostics.json');
   return new Promise((resolve, reject) => {
@@ -63,8 +71,8 @@ for (const rel of ['drivers/vfio/pci/mlx5/main.c', 'drivers/vfio/pci/pds/lm.c', 
     const cli = checkJson([file], REPO).filter((f) => path.resolve(REPO, f.file) === file);
     assert.ok(cli.length > 0, `the CLI reports findings for ${rel}`);
 
-    const { diagnostics, ms } = await runNvim(file, root);
-    console.log(`nvim: ${diagnostics.length} diagnostics for ${rel} ${ms.toFixed(0)} ms after start`);
+    const { diagnostics, ms, actions, action_for: actionFor, action_error: actionError } = await runNvim(file, root);
+    console.log(`nvim: ${diagnostics.length} diagnostics for ${rel} ${ms.toFixed(0)} ms after start; quick fixes for the first: ${JSON.stringify(actions)}`);
     const ours = diagnostics.filter((d) => d.source === 'vfio-variant');
     assert.equal(ours.length, diagnostics.length, 'every diagnostic comes from source vfio-variant');
     // Neovim keeps 0-based lines and byte columns; the CLI prints 1-based ones (ASCII files).
@@ -74,5 +82,11 @@ for (const rel of ['drivers/vfio/pci/mlx5/main.c', 'drivers/vfio/pci/pds/lm.c', 
     );
     const severity: Record<string, number> = { error: 1, warning: 2, information: 3, hint: 4 };
     assert.deepEqual(ours.map((d) => d.severity).sort(), cli.map((f) => severity[f.severity]).sort());
+    // Quick fixes reach Neovim too: the first diagnostic's finding gets its documenting fix.
+    assert.equal(actionError, undefined);
+    const finding = cli.find((f) => f.line === actionFor.line + 1 && f.column === actionFor.character + 1 && f.rule === actionFor.code);
+    assert.ok(finding, `the diagnostic asked about is a CLI finding: ${JSON.stringify(actionFor)}`);
+    const expected = finding.kind === 'migration-handler' ? `Insert kernel-doc for ${finding.name}()` : 'Document the call to ';
+    assert.ok(actions.some((t) => t.startsWith(expected)), `"${expected}..." among ${JSON.stringify(actions)}`);
   });
 }
