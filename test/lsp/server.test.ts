@@ -94,7 +94,7 @@ describe('language server over stdio', () => {
   });
 
   it('settings from the client take effect without a restart', async () => {
-    client.settings = { severity: { 'parent-call-undocumented': 'off', 'migration-handler-undocumented': 'error' } };
+    client.settings = { severity: { 'parent-call-undocumented': 'off', 'migration-handler-undocumented': 'error', 'migration-overview-missing': 'off' } };
     const other = pathToFileURL(path.join(root, 'drivers/vfio/pci/mlx5/main.c')).href;
     await client.open(other, fs.readFileSync(path.join(root, 'drivers/vfio/pci/mlx5/main.c'), 'utf8'), 1);
     await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
