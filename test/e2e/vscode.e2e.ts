@@ -26,6 +26,8 @@ declare function getComputedStyle(e: unknown): { color: string };
 const SKIP = process.env.VFIO_VARIANT_E2E === 'skip' ? 'VFIO_VARIANT_E2E=skip (npm run test:unit)' : false;
 const DRIVER = 'drivers/vfio/pci/mlx5';
 const SOURCE = 'vfio-variant';
+/** An empty C file outside any driver, where a snippet is expanded. */
+const SNIPPET_FILE = 'drivers/vfio/pci/e2e-snippet/new.c';
 
 /** Builds the .vsix with the project's own script (into test-output/e2e) and returns its path. */
 function packageVsix(): string {
@@ -65,19 +67,37 @@ async function markerLabels(page: Page): Promise<string[]> {
     .map((r: any) => r.getAttribute('aria-label') ?? '').filter((l: string) => /^(Error|Warning|Info|Hint)\b.* at line \d+ and character \d+/.test(l)));
 }
 
+/** Types into a fresh quick input (F1 or Ctrl+P) and accepts the row whose label contains `want`. */
+async function pick(page: Page, key: string, text: string, want: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await page.isVisible('.quick-input-widget')) await page.keyboard.press('Escape');
+    await page.keyboard.press(key);
+    await page.waitForSelector('.quick-input-widget input');
+    await page.keyboard.type(text);
+    const row = `.quick-input-list .monaco-list-row[aria-label*="${want}"]`;
+    try {
+      await page.waitForSelector(row, { timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e; // file search may not have seen a new file yet: ask again
+    }
+  }
+  for (let i = 0; i < 20; i++) {
+    const focused = await page.getAttribute('.quick-input-list .monaco-list-row.focused', 'aria-label');
+    if (focused?.includes(want)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.ok((await page.getAttribute('.quick-input-list .monaco-list-row.focused', 'aria-label'))?.includes(want), `"${want}" focused`);
+}
+
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input');
-  await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
+  await pick(page, 'F1', title, title);
   await page.keyboard.press('Enter');
 }
 
+/** Ctrl+P for `rel`, leaving the matching row focused; the caller presses Enter (and times it). */
 async function quickOpen(page: Page, rel: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input');
-  await page.keyboard.type(rel);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${path.basename(rel)}"]`);
+  await pick(page, 'Control+P', rel, path.basename(rel));
 }
 
 async function goTo(page: Page, line: number, column: number): Promise<void> {
@@ -128,6 +148,9 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     workspace = scratchKernelCopy(['drivers/vfio/pci']);
     mainC = path.join(workspace, rel);
     mainFindings = cliFindings(mainC);
+    // Made before the workbench starts, so quick open's file search knows it.
+    fs.mkdirSync(path.dirname(path.join(workspace, SNIPPET_FILE)), { recursive: true });
+    fs.writeFileSync(path.join(workspace, SNIPPET_FILE), '');
     const extensionsDir = path.join(OUT, 'extensions');
     for (const d of [userDataDir, extensionsDir]) fs.rmSync(d, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
@@ -268,10 +291,8 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     const snippet = Object.values(all).find((s) => expandSnippetBody(s.body).length > 3);
     assert.ok(snippet, 'a multi-line snippet');
     const prefix = Array.isArray(snippet.prefix) ? snippet.prefix[0] : snippet.prefix;
-    const scratch = path.join(workspace, DRIVER, '..', 'e2e-snippet', 'new.c');
-    fs.mkdirSync(path.dirname(scratch), { recursive: true });
-    fs.writeFileSync(scratch, '');
-    await quickOpen(page, 'e2e-snippet/new.c');
+    const scratch = path.join(workspace, SNIPPET_FILE);
+    await quickOpen(page, SNIPPET_FILE);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.monaco-editor.focused');
     await page.keyboard.type(prefix);
