@@ -1,7 +1,19 @@
-/** The floor: a bare tree-sitter parse of every .c/.h file under a directory, nothing else. */
+/** The floors: a bare tree-sitter parse of every .c/.h file under a directory, and a bare incremental reparse. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRaw } from '../server/src/engine/cParser';
+import Parser = require('tree-sitter');
+import C = require('tree-sitter-c');
+
+let parser: Parser | undefined;
+function bareParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(C as unknown as Parser.Language);
+  }
+  return parser;
+}
+
+const bufferSize = (text: string) => Math.max(32 * 1024, text.length * 2 + 1024);
 
 export function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, f)).sort();
@@ -10,10 +22,41 @@ export function sourceFiles(dir: string): string[] {
 export function bareParse(dir: string): number {
   let n = 0;
   for (const f of sourceFiles(dir)) {
-    parseRaw(fs.readFileSync(f, 'utf8'));
+    const text = fs.readFileSync(f, 'utf8');
+    bareParser().parse(text, undefined, { bufferSize: bufferSize(text) });
     n++;
   }
   return n;
+}
+
+/** tree-sitter alone keeping a tree up to date: edit + incremental parse, no masking, no facts. */
+export class BareIncremental {
+  private tree: Parser.Tree;
+
+  constructor(private text: string) {
+    this.tree = bareParser().parse(text, undefined, { bufferSize: bufferSize(text) });
+  }
+
+  /** Applies a change at `offset` (remove `removed` characters, insert `inserted`); returns the ms of edit + reparse. */
+  change(offset: number, removed: number, inserted: string): number {
+    const before = this.text;
+    this.text = before.slice(0, offset) + inserted + before.slice(offset + removed);
+    const point = (t: string, o: number) => {
+      const lineStart = t.lastIndexOf('\n', o - 1) + 1;
+      let row = 0;
+      for (let i = t.indexOf('\n'); i >= 0 && i < lineStart; i = t.indexOf('\n', i + 1)) row++;
+      return { row, column: o - lineStart };
+    };
+    const edit = {
+      startIndex: offset, oldEndIndex: offset + removed, newEndIndex: offset + inserted.length,
+      startPosition: point(before, offset), oldEndPosition: point(before, offset + removed),
+      newEndPosition: point(this.text, offset + inserted.length),
+    };
+    const t0 = performance.now();
+    this.tree.edit(edit);
+    this.tree = bareParser().parse(this.text, this.tree, { bufferSize: bufferSize(this.text) });
+    return performance.now() - t0;
+  }
 }
 
 if (require.main === module) console.log(bareParse(process.argv[2]));

@@ -44,6 +44,7 @@ export function fileMentions(file: string, marker: Buffer = MARKER): boolean {
       if (n <= 0) return false;
       const filled = carry + n;
       if (scratch.subarray(0, filled).includes(marker)) return true;
+      if (n < CHUNK) return false; // a short read of a regular file is its end: spare the extra read
       // Keep the tail so a marker across two chunks is still seen.
       carry = Math.min(marker.length - 1, filled);
       scratch.copy(scratch, 0, filled - carry, filled);
@@ -86,7 +87,8 @@ export function walkPaths(paths: string[], errors: string[]): { dirs: SourceDir[
       return;
     }
     const files = entries.filter((e) => e.isFile() && SOURCE.test(e.name)).map((e) => e.name);
-    if (files.length) dirs.push({ dir, files });
+    // A driver has C files; a directory of headers alone (include/linux) never is one.
+    if (files.some((f) => f.endsWith('.c'))) dirs.push({ dir, files });
     for (const e of entries) {
       if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) walk(path.join(dir, e.name));
     }

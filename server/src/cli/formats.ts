@@ -27,8 +27,10 @@ export function findingJson(f: Finding) {
   };
 }
 
-export function formatJson(findings: Finding[], notices: Notice[]): string {
+/** `drivers`: the directories analysed as vfio-pci variant drivers, so a run over a tree says what it covered. */
+export function formatJson(findings: Finding[], notices: Notice[], drivers: string[] = []): string {
   return JSON.stringify({
+    drivers: drivers.map(rel),
     findings: findings.map(findingJson),
     notices: notices.map((n) => ({ file: rel(n.path), message: n.message })),
   }, null, 2) + '\n';

@@ -115,14 +115,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
     const targets = mergeTargets(await parallelCandidates(pool, walked.dirs), walked.named);
     const workspace = new Workspace(nodeFileSystem, settings);
-    let { findings, notices } = await checkAll(pool, workspace, targets, values.all!);
+    let { findings, notices, drivers } = await checkAll(pool, workspace, targets, values.all!);
     if (fixing) {
       const result = fixFiles(workspace, targets, findings, !!values['fix-dry-run'], io);
       if (result.failed) return 2;
-      if (values.fix) ({ findings, notices } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
+      if (values.fix) ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
       else return 0;
     }
-    const body = format === 'json' ? formatJson(findings, notices)
+    const body = format === 'json' ? formatJson(findings, notices, drivers)
       : format === 'sarif' ? formatSarif(findings, notices, VERSION)
         : formatText(findings, notices);
     io.out(body);
@@ -149,18 +149,20 @@ function resolveSettings(values: Record<string, unknown>, firstPath: string, pro
   return settings;
 }
 
-async function checkAll(pool: WorkerPool | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<{ findings: Finding[]; notices: Notice[] }> {
+async function checkAll(pool: WorkerPool | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
   const findings: Finding[] = [];
   const notices: Notice[] = [];
+  const drivers: string[] = [];
   const results = await parallelCheck(pool, workspace, targets, all);
   targets.forEach((t, i) => {
     const r = results[i];
     findings.push(...r.findings);
     notices.push(...r.notices);
+    if (r.isVariantDriver) drivers.push(t.dir);
     // A file named explicitly deserves to know why it got no findings.
     if (t.only && !r.isVariantDriver) for (const p of t.only) notices.push({ path: p, message: `not checked: ${r.reason}` });
   });
-  return { findings, notices };
+  return { findings, notices, drivers };
 }
 
 /** Applies fix-all to each file with findings (and only those), atomically. */

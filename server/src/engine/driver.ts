@@ -103,7 +103,8 @@ export interface DriverKind {
  * vfio core itself. Decided on the text alone, before anything is parsed, so a
  * directory that cannot matter costs a few regex scans.
  */
-export function classifySources(sources: readonly { text: string }[]): DriverKind {
+export function classifySources(sources: readonly { path: string; text: string }[]): DriverKind {
+  if (sources.length && sources.every((s) => s.path.endsWith('.h'))) return { ok: false, reason: 'only headers here: not a driver' };
   const defines = (re: RegExp, name: string) => sources.some((s) => s.text.includes(name) && re.test(s.text));
   if (defines(DEFINES_PCI_CORE, 'vfio_pci_core_register_device')) {
     return { ok: false, reason: 'this directory is vfio-pci core itself, not a variant driver' };

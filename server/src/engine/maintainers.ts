@@ -80,6 +80,8 @@ export interface MaintainersFile {
   /** Offset of the start of each 0-based line. */
   lineStarts: number[];
   patterns: Pattern[][];
+  /** Entries by the directory their F: values start with; built on first use. */
+  byDirectory?: { dirs: Map<string, number[]>; anywhere: number[] };
 }
 
 export interface EntryMatch {
@@ -118,10 +120,7 @@ export function parseMaintainers(text: string, file: string, root = path.dirname
     }
     if (!current) {
       if (!title) return; // type lines before any title: get_maintainer.pl would treat them as a nameless entry
-      current = {
-        title: title.text, line: title.line, endLine: i, fields: [], maintainers: [], reviewers: [], lists: [],
-        status: '', profiles: [],
-      };
+      current = newEntry(title.text, title.line, i);
       entries.push(current);
       patterns.push([]);
     }
@@ -129,8 +128,7 @@ export function parseMaintainers(text: string, file: string, root = path.dirname
     const entryIndex = entries.length - 1;
     current.fields.push({ type, value, line: i });
     current.endLine = i;
-    if (type === 'M' || type === 'R') (type === 'M' ? current.maintainers : current.reviewers).push(...parsePeople(value));
-    else if (type === 'L') {
+    if (type === 'L') {
       const lm = /^(\S+)\s*(.*)$/.exec(value);
       if (lm) current.lists.push({ address: lm[1], note: lm[2] });
     } else if (type === 'S') current.status = value;
@@ -141,6 +139,26 @@ export function parseMaintainers(text: string, file: string, root = path.dirname
     } else if (type === 'N') patterns[entryIndex].push({ entry: entryIndex, type, raw: value, converted: value });
   });
   return { path: file, root, text, eol, entries, lineStarts, patterns };
+}
+
+/**
+ * An entry whose M:/R: people are parsed on first use: a report reads a handful
+ * of the ~3000 entries, and parsing them all dominated loading MAINTAINERS.
+ */
+function newEntry(title: string, line: number, endLine: number): MaintainersEntry {
+  const fields: MaintainersLine[] = [];
+  let maintainers: Person[] | undefined;
+  let reviewers: Person[] | undefined;
+  const people = (type: string) => fields.filter((f) => f.type === type).flatMap((f) => parsePeople(f.value));
+  return {
+    title, line, endLine, fields, lists: [], status: '', profiles: [],
+    get maintainers() {
+      return (maintainers ??= people('M'));
+    },
+    get reviewers() {
+      return (reviewers ??= people('R'));
+    },
+  };
 }
 
 /** `Name <addr>`, `addr`, or several comma-separated. */
@@ -214,10 +232,10 @@ function fileMatches(file: string, p: Pattern, mf: MaintainersFile, host: FileSy
  */
 export function entriesFor(mf: MaintainersFile, file: string, host: FileSystemHost): EntryMatch[] {
   const out: EntryMatch[] = [];
-  mf.entries.forEach((entry, i) => {
+  for (const i of candidateEntries(mf, file)) {
+    const entry = mf.entries[i];
     const pats = mf.patterns[i];
-    if (!pats.length) return;
-    if (pats.some((p) => p.type === 'X' && fileMatches(file, p, mf, host))) return;
+    if (pats.some((p) => p.type === 'X' && fileMatches(file, p, mf, host))) continue;
     let hit: EntryMatch | undefined;
     for (const p of pats) {
       if (p.type === 'F') {
@@ -232,8 +250,42 @@ export function entriesFor(mf: MaintainersFile, file: string, host: FileSystemHo
       }
     }
     if (hit) out.push(hit);
-  });
+  }
   return out.map((m, i) => ({ m, i })).sort((a, b) => b.m.depth - a.m.depth || a.i - b.i).map((x) => x.m);
+}
+
+/**
+ * Entries that can possibly cover `file`, in MAINTAINERS order. An F: value
+ * matches only paths starting with its literal part (up to the first wildcard),
+ * so each F: entry is filed under that part's directory and only the
+ * directories above `file` are looked up; N: regexes match anywhere and are
+ * always tried. (Matching every pattern of ~3000 entries per file was the
+ * slowest part of a whole-driver check.)
+ */
+function candidateEntries(mf: MaintainersFile, file: string): number[] {
+  const index = (mf.byDirectory ??= indexByDirectory(mf));
+  const found = new Set<number>(index.anywhere);
+  const parts = file.split('/');
+  for (let n = 0; n <= parts.length; n++) {
+    for (const e of index.dirs.get(parts.slice(0, n).join('/')) ?? []) found.add(e);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+function indexByDirectory(mf: MaintainersFile): NonNullable<MaintainersFile['byDirectory']> {
+  const dirs = new Map<string, number[]>();
+  const anywhere: number[] = [];
+  mf.patterns.forEach((pats, i) => {
+    if (pats.some((p) => p.type === 'N')) anywhere.push(i);
+    for (const p of pats) {
+      if (p.type !== 'F') continue;
+      const literal = p.raw.trim().split(/[*?[\\]/)[0];
+      const dir = literal.includes('/') ? literal.slice(0, literal.lastIndexOf('/')) : '';
+      const list = dirs.get(dir) ?? dirs.set(dir, []).get(dir)!;
+      if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  return { dirs, anywhere };
 }
 
 /** Entries for several files, merged: each entry once, at its highest depth, deepest first. */
