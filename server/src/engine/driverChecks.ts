@@ -79,18 +79,32 @@ export function declarationStart(file: SourceFile, line: number): number {
   return start;
 }
 
-export function maintainersItem(model: DriverModel, mf: MaintainersFile, index: MaintainersIndex): MaintainersItem | undefined {
-  const anchor = driverAnchor(model);
-  if (!anchor) return undefined;
+/** What MAINTAINERS says about a driver directory: depends on its file names only, not their text. */
+interface Coverage {
+  relDir: string;
+  own: EntryMatch[];
+  covering: EntryMatch[];
+  suggestedTitle: string;
+  insertLine: number;
+}
+
+function coverageOf(model: DriverModel, mf: MaintainersFile, index: MaintainersIndex): Coverage {
   const host = index.fileSystem;
   const relDir = treeRelative(mf.root, model.dir);
   const files = model.files.map((f) => treeRelative(mf.root, f.path));
-  const own = ownEntries(mf, relDir, files, host);
   const suggestedTitle = `VFIO ${path.basename(model.dir).toUpperCase().replace(/[-_]+/g, ' ')} PCI DRIVER`;
   return {
-    kind: 'driver', topic: 'maintainers', ...anchor, documented: own.length > 0,
-    suppressed: suppressedAt(anchor.file, declarationStart(anchor.file, anchor.line)), maintainers: mf, relDir, own,
-    covering: entriesForFiles(mf, files, host), suggestedTitle, insertLine: insertionLine(mf, suggestedTitle),
+    relDir, own: ownEntries(mf, relDir, files, host), covering: entriesForFiles(mf, files, host), suggestedTitle,
+    insertLine: insertionLine(mf, suggestedTitle),
+  };
+}
+
+export function maintainersItem(model: DriverModel, mf: MaintainersFile, index: MaintainersIndex, coverage = coverageOf(model, mf, index)): MaintainersItem | undefined {
+  const anchor = driverAnchor(model);
+  if (!anchor) return undefined;
+  return {
+    kind: 'driver', topic: 'maintainers', ...anchor, documented: coverage.own.length > 0,
+    suppressed: suppressedAt(anchor.file, declarationStart(anchor.file, anchor.line)), maintainers: mf, ...coverage,
   };
 }
 
@@ -116,6 +130,8 @@ export function overviewItem(model: DriverModel): OverviewItem | undefined {
  */
 export class DriverChecks {
   private readonly cache = new WeakMap<DriverModel, { mf: MaintainersFile | undefined; items: DriverItem[] }>();
+  /** By MAINTAINERS version and file list: an edit makes a new model but rarely a new file list. */
+  private readonly coverage = new WeakMap<MaintainersFile, Map<string, Coverage>>();
 
   constructor(private readonly index: MaintainersIndex) {}
 
@@ -127,7 +143,11 @@ export class DriverChecks {
     if (cached && cached.mf === mf) return cached.items;
     const items: DriverItem[] = [];
     if (mf) {
-      const m = maintainersItem(model, mf, this.index);
+      const byFiles = this.coverage.get(mf) ?? this.coverage.set(mf, new Map()).get(mf)!;
+      const key = model.files.map((f) => f.path).join('\0');
+      let coverage = byFiles.get(key);
+      if (!coverage) byFiles.set(key, (coverage = coverageOf(model, mf, this.index)));
+      const m = maintainersItem(model, mf, this.index, coverage);
       if (m) items.push(m);
     }
     const o = overviewItem(model);
