@@ -103,15 +103,31 @@ export interface DriverKind {
  * vfio core itself. Decided on the text alone, before anything is parsed, so a
  * directory that cannot matter costs a few regex scans.
  */
-export function classifySources(sources: readonly { path: string; text: string }[]): DriverKind {
+/** What one file says about the kind of its directory; cheap to cache per file version. */
+export interface SourceTraits {
+  definesPciCore: boolean;
+  definesVfioCore: boolean;
+  usesPciCore: boolean;
+}
+
+export function sourceTraits(text: string): SourceTraits {
+  return {
+    definesPciCore: text.includes('vfio_pci_core_register_device') && DEFINES_PCI_CORE.test(text),
+    definesVfioCore: text.includes('vfio_register_group_dev') && DEFINES_VFIO_CORE.test(text),
+    usesPciCore: USES_PCI_CORE.test(text),
+  };
+}
+
+export function classifySources(
+  sources: readonly { path: string; text: string }[],
+  traitsOf: (s: { path: string; text: string }) => SourceTraits = (s) => sourceTraits(s.text),
+): DriverKind {
   if (sources.length && sources.every((s) => s.path.endsWith('.h'))) return { ok: false, reason: 'only headers here: not a driver' };
-  const defines = (re: RegExp, name: string) => sources.some((s) => s.text.includes(name) && re.test(s.text));
-  if (defines(DEFINES_PCI_CORE, 'vfio_pci_core_register_device')) {
-    return { ok: false, reason: 'this directory is vfio-pci core itself, not a variant driver' };
-  }
-  if (defines(DEFINES_VFIO_CORE, 'vfio_register_group_dev')) return { ok: false, reason: 'this directory is the vfio core itself, not a driver' };
+  const traits = sources.map(traitsOf);
+  if (traits.some((t) => t.definesPciCore)) return { ok: false, reason: 'this directory is vfio-pci core itself, not a variant driver' };
+  if (traits.some((t) => t.definesVfioCore)) return { ok: false, reason: 'this directory is the vfio core itself, not a driver' };
   // Other vfio drivers (platform, mdev, fsl-mc, ...) are out of scope.
-  if (!sources.some((s) => USES_PCI_CORE.test(s.text))) {
+  if (!traits.some((t) => t.usesPciCore)) {
     return { ok: false, reason: 'not a vfio-pci variant driver (nothing here uses <linux/vfio_pci_core.h>)' };
   }
   return { ok: true, reason: 'vfio-pci variant driver' };

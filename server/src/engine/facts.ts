@@ -267,6 +267,19 @@ function anchorLinesOf(call: SyntaxNode): number[] {
  * facts came from (or a newer one in which the call has not moved).
  */
 export function callContext(tree: Tree, call: CallFact): CallContext {
+  let context = contexts.get(call);
+  if (!context) contexts.set(call, (context = lookUpContext(tree, call)));
+  return context;
+}
+
+/**
+ * Contexts already looked up. A call in a part of the file an edit did not touch
+ * keeps its object (or gets a shifted copy, see shiftFacts), so each edit looks
+ * up only the calls of the function it changed.
+ */
+const contexts = new WeakMap<CallFact, CallContext>();
+
+function lookUpContext(tree: Tree, call: CallFact): CallContext {
   const callee = tree.rootNode.descendantForIndex(call.start, call.start + call.callee.length);
   const node = callee?.parent;
   if (!node || node.type !== 'call_expression') return { anchorLines: [call.line] };
@@ -456,7 +469,12 @@ function shiftFacts(f: FileFacts, dIndex: number, dRow: number): FileFacts {
       ...fn, nameStart: fn.nameStart + dIndex, nameLine: fn.nameLine + dRow, start: fn.start + dIndex,
       startLine: fn.startLine + dRow, end: fn.end + dIndex, endLine: fn.endLine + dRow,
     })),
-    calls: f.calls.map((c) => ({ ...c, start: c.start + dIndex, line: c.line + dRow })),
+    calls: f.calls.map((c) => {
+      const moved = { ...c, start: c.start + dIndex, line: c.line + dRow };
+      const context = contexts.get(c);
+      if (context) contexts.set(moved, { ...context, anchorLines: context.anchorLines.map((l) => l + dRow) });
+      return moved;
+    }),
     comments: f.comments.map((c) => ({ ...c, start: c.start + dIndex, end: c.end + dIndex, startLine: c.startLine + dRow, endLine: c.endLine + dRow })),
     opsInits: f.opsInits.map((o) => ({ ...o, line: o.line + dRow, members: o.members.map((m) => ({ ...m, line: m.line + dRow })) })),
     memberAssigns: f.memberAssigns.map((m) => ({ ...m, line: m.line + dRow })),

@@ -35,9 +35,45 @@ const typeArgRe =
 /** GNU case ranges: `case 1 ... 3:`. */
 const caseRangeRe = /\bcase\b[^:;{}\n]*?(\.\.\.)/g;
 
-function blank(chars: string[], start: number, end: number): void {
+/**
+ * The characters masking changes, over the untouched text: edits are sparse, and
+ * copying a whole file into a character array on every keystroke was the
+ * largest cost of an edit.
+ */
+class Overlay {
+  private readonly changed = new Map<number, string>();
+
+  constructor(private readonly text: string) {}
+
+  get size(): number {
+    return this.changed.size;
+  }
+
+  at(i: number): string {
+    return this.changed.get(i) ?? this.text[i];
+  }
+
+  set(i: number, c: string): void {
+    this.changed.set(i, c);
+  }
+
+  toString(): string {
+    if (!this.changed.size) return this.text;
+    const parts: string[] = [];
+    let from = 0;
+    for (const i of [...this.changed.keys()].sort((a, b) => a - b)) {
+      parts.push(this.text.slice(from, i), this.changed.get(i)!);
+      from = i + 1;
+    }
+    parts.push(this.text.slice(from));
+    return parts.join('');
+  }
+}
+
+function blank(chars: Overlay, start: number, end: number): void {
   for (let i = start; i < end; i++) {
-    if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+    const c = chars.at(i);
+    if (c !== '\n' && c !== '\r' && c !== ' ') chars.set(i, ' ');
   }
 }
 
@@ -89,8 +125,8 @@ export function codeOnly(text: string): string {
  */
 export function maskKernelC(text: string): string {
   const code = codeOnly(text);
-  let out: string[] | undefined;
-  const edit = (): string[] => (out ??= text.split(''));
+  const out = new Overlay(text);
+  const edit = (): Overlay => out;
 
   for (const m of code.matchAll(bareRe)) blank(edit(), m.index!, m.index! + m[0].length);
 
@@ -108,7 +144,7 @@ export function maskKernelC(text: string): string {
     if (m[1].startsWith('(') && next?.[0] === ')') continue; // a cast or sizeof: C already parses it
     const chars = edit();
     for (let i = 0; i < type.length; i++) {
-      if (/\s/.test(type[i]) && type[i] !== '\n') chars[start + i] = '_';
+      if (/\s/.test(type[i]) && type[i] !== '\n') chars.set(start + i, '_');
     }
     // A trailing run of underscores from trailing blanks is harmless: still one identifier.
   }
@@ -125,16 +161,15 @@ export function maskKernelC(text: string): string {
     if (prev !== undefined && !';{}):'.includes(prev) && !/\belse$/.test(before)) continue;
     const chars = edit();
     const nameLen = m[0].indexOf('(') >= 0 ? m[0].replace(/\s*\($/, '').length : m[0].length;
-    chars[m.index!] = 'w'; chars[m.index! + 1] = 'h'; chars[m.index! + 2] = 'i';
-    chars[m.index! + 3] = 'l'; chars[m.index! + 4] = 'e';
+    'while'.split('').forEach((c, k) => chars.set(m.index! + k, c));
     blank(chars, m.index! + 5, m.index! + nameLen);
   }
 
   for (const m of code.matchAll(caseRangeRe)) {
     const dots = m.index! + m[0].length - 3;
     const chars = edit();
-    chars[dots] = ' '; chars[dots + 1] = '+'; chars[dots + 2] = ' ';
+    chars.set(dots, ' '); chars.set(dots + 1, '+'); chars.set(dots + 2, ' ');
   }
 
-  return out ? out.join('') : text;
+  return out.toString();
 }

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { DriverChecks } from './driverChecks';
-import { analyzeDriver, classifySources, type DriverModel } from './driver';
+import { analyzeDriver, classifySources, sourceTraits, type DriverModel, type SourceTraits } from './driver';
 import { collectFindings, type Finding, type FindingOptions } from './findings';
 import { fixAllInFile, fixesFor, type CodeFix } from './fixes';
 import { decodeSource, type FileSystemHost } from './host';
@@ -53,6 +53,7 @@ export class Workspace {
   private readonly maintainersIndex: MaintainersIndex;
   private readonly driverChecks: DriverChecks;
   private readonly roots = new Map<string, string | undefined>();
+  private readonly traits = new Map<string, { version: number | string; length: number; traits: SourceTraits }>();
 
   constructor(private readonly host: FileSystemHost, settings?: Settings) {
     this.headers = new HeaderIndex(host);
@@ -71,6 +72,7 @@ export class Workspace {
 
   /** Opens or replaces an editor buffer. `docPath` may be a pseudo path for untitled buffers. */
   openDocument(docPath: string, text: string, version: number | string): SourceFile | undefined {
+    this.traits.delete(docPath);
     this.documents.delete(docPath);
     return this.updateDocument(docPath, text, version);
   }
@@ -90,6 +92,7 @@ export class Workspace {
   }
 
   closeDocument(docPath: string): void {
+    this.traits.delete(docPath);
     this.documents.delete(docPath);
     this.oversized.delete(docPath);
   }
@@ -121,7 +124,7 @@ export class Workspace {
     const key = sources.map((s) => `${s.path}@${s.version}`).join('|');
     const cached = this.models.get(dir);
     if (cached && cached.key === key) return this.withDriverItems(cached);
-    const kind = classifySources(sources);
+    const kind = classifySources(sources, (src) => this.traitsOf(src as DriverSource));
     // Files of a directory that cannot matter are never parsed.
     const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
     const model = analyzeDriver(dir, files, this.context(dir), kind);
@@ -176,6 +179,15 @@ export class Workspace {
       root = this.roots.get(dir);
     }
     return { settings: this.settings, kernelRoot: root, headers: this.headers };
+  }
+
+  /** Per file version: an edit to one file re-reads only that file's traits. */
+  private traitsOf(src: DriverSource): SourceTraits {
+    const cached = this.traits.get(src.path);
+    if (cached && cached.version === src.version && cached.length === src.text.length) return cached.traits;
+    const traits = sourceTraits(src.text);
+    this.traits.set(src.path, { version: src.version, length: src.text.length, traits });
+    return traits;
   }
 
   /** The .c/.h files of a directory: open buffers as they are, the rest from disk. */
