@@ -28,7 +28,8 @@ cd node_modules/code-server/lib/vscode
 npm install --no-audit --no-fund --omit=dev --ignore-scripts
 mkdir -p node_modules/@vscode/ripgrep/bin
 ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-npm rebuild kerberos @parcel/watcher   # node-pty's build script fails and is not needed
+# node-pty's build script fails and is not needed; spdlog backs every output channel (ours included)
+npm rebuild kerberos @parcel/watcher @vscode/spdlog
 ln -sfn node_modules node_modules.asar
 (cd extensions && npm install --no-audit --no-fund --omit=dev --ignore-scripts)
 cd "$DEST"
