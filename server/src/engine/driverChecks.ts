@@ -93,10 +93,10 @@ function coverageOf(model: DriverModel, mf: MaintainersFile, index: MaintainersI
   const relDir = treeRelative(mf.root, model.dir);
   const files = model.files.map((f) => treeRelative(mf.root, f.path));
   const suggestedTitle = `VFIO ${path.basename(model.dir).toUpperCase().replace(/[-_]+/g, ' ')} PCI DRIVER`;
-  return {
-    relDir, own: ownEntries(mf, relDir, files, host), covering: entriesForFiles(mf, files, host), suggestedTitle,
-    insertLine: insertionLine(mf, suggestedTitle),
-  };
+  const covering = entriesForFiles(mf, files, host);
+  const own = files.length ? ownEntries(mf, relDir, files, host, covering) : ownEntries(mf, relDir, files, host);
+  // Where a new entry would go matters only when there is none.
+  return { relDir, own, covering, suggestedTitle, insertLine: own.length ? -1 : insertionLine(mf, suggestedTitle) };
 }
 
 export function maintainersItem(model: DriverModel, mf: MaintainersFile, index: MaintainersIndex, coverage = coverageOf(model, mf, index)): MaintainersItem | undefined {

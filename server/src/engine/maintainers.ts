@@ -349,9 +349,12 @@ export function addEntry(acc: ReturnType<typeof newRecipients>, entry: Maintaine
 }
 
 /** Entries whose F:/N: patterns are about this directory itself (or something below it), not a parent. */
-export function ownEntries(mf: MaintainersFile, relDir: string, files: string[], host: FileSystemHost): EntryMatch[] {
+export function ownEntries(
+  mf: MaintainersFile, relDir: string, files: string[], host: FileSystemHost,
+  covering = entriesForFiles(mf, files.length ? files : [`${relDir.replace(/\/+$/, '')}/`], host),
+): EntryMatch[] {
   const dir = relDir.replace(/\/+$/, '');
-  return entriesForFiles(mf, files.length ? files : [`${dir}/`], host).filter((m) => {
+  return covering.filter((m) => {
     if (m.via !== 'F') return false;
     const literal = m.pattern.trim().split(/[*?[]/)[0].replace(/\/+$/, '');
     return literal === dir || literal.startsWith(`${dir}/`);
