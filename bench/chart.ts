@@ -18,7 +18,7 @@ export function latencyChart(panels: Panel[], yLabel = 'ms'): string {
   const panelHeight = 220;
   const left = 48;
   const right = 12;
-  const top = 28;
+  const top = 40;
   const bottom = 30;
   const height = panels.length * panelHeight;
   const parts: string[] = [
@@ -48,8 +48,8 @@ export function latencyChart(panels: Panel[], yLabel = 'ms'): string {
       const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
       parts.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="1" points="${pts}"/>`);
       const lx = width - right - 260 + k * 130;
-      parts.push(`<rect x="${lx}" y="${y0 + 8}" width="10" height="10" fill="${s.colour}"/>`);
-      parts.push(`<text x="${lx + 14}" y="${y0 + 17}">${esc(s.label)}</text>`);
+      parts.push(`<rect x="${lx}" y="${y0 + 22}" width="10" height="10" fill="${s.colour}"/>`);
+      parts.push(`<text x="${lx + 14}" y="${y0 + 31}">${esc(s.label)}</text>`);
     });
   });
   parts.push('</svg>');
