@@ -104,8 +104,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a positive number, got '${values.jobs}'`);
   const fixing = values.fix || values['fix-dry-run'];
-  // Started first, so the workers boot while this thread walks the tree.
-  const pool = jobs > 1 && !fixing ? new WorkerPool(jobs - 1, settings) : undefined;
+  // Workers start only when a job is big enough to repay their start-up (parallel.ts).
+  let pool: WorkerPool | undefined;
+  const poolFor = jobs > 1 && !fixing ? () => (pool ??= new WorkerPool(jobs - 1, settings)) : undefined;
   try {
     const errors: string[] = [];
     const walked = walkPaths(paths, errors);
@@ -113,9 +114,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       io.err(errors.map((e) => `vfio-variant: ${e}\n`).join(''));
       return 2;
     }
-    const targets = mergeTargets(await parallelCandidates(pool, walked.dirs), walked.named);
+    const targets = mergeTargets(await parallelCandidates(poolFor, walked.dirs), walked.named);
     const workspace = new Workspace(nodeFileSystem, settings);
-    let { findings, notices, drivers } = await checkAll(pool, workspace, targets, values.all!);
+    let { findings, notices, drivers } = await checkAll(poolFor, workspace, targets, values.all!);
     if (fixing) {
       const result = fixFiles(workspace, targets, findings, !!values['fix-dry-run'], io);
       if (result.failed) return 2;
@@ -149,11 +150,11 @@ function resolveSettings(values: Record<string, unknown>, firstPath: string, pro
   return settings;
 }
 
-async function checkAll(pool: WorkerPool | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
+async function checkAll(poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
   const findings: Finding[] = [];
   const notices: Notice[] = [];
   const drivers: string[] = [];
-  const results = await parallelCheck(pool, workspace, targets, all);
+  const results = await parallelCheck(poolFor, workspace, targets, all);
   targets.forEach((t, i) => {
     const r = results[i];
     findings.push(...r.findings);

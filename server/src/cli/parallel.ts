@@ -1,10 +1,11 @@
 /**
- * `check` on both cores (or `--jobs N`): worker threads run the same engine on
+ * `check` on several cores (`--jobs N`): worker threads run the same engine on
  * their share of the work and send back plain findings. The main thread takes
  * a share too, so a worker's start-up overlaps useful work instead of adding to it.
  *
  * Two kinds of jobs: the byte prefilter over a tree's directories, and the
- * analysis of candidate driver directories. Shares are balanced by bytes.
+ * analysis of candidate driver directories. Workers start only when a job is
+ * big enough to repay them (see the thresholds below); shares are balanced by size.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -132,23 +133,36 @@ export class WorkerPool {
 }
 
 /** The prefilter over the cores: the main thread reads its share while the workers read theirs. */
-export async function parallelCandidates(pool: WorkerPool | undefined, dirs: SourceDir[]): Promise<string[]> {
-  if (!pool || dirs.length < 64) return candidateDirs(dirs);
-  const shares = balance(dirs, (d) => d.files.length, pool.size + 1);
+export async function parallelCandidates(poolFor: (() => WorkerPool) | undefined, dirs: SourceDir[]): Promise<string[]> {
+  const files = dirs.reduce((n, d) => n + d.files.length, 0);
+  if (!poolFor || files < PARALLEL_PREFILTER_FILES) return candidateDirs(dirs);
+  const pool = poolFor();
+  const shares = balance(dirs, (d) => d.files.length, pool.size + 1, [0, ...Array(pool.size).fill(WORKER_START_FILES)]);
   const remote = shares.slice(1).map((share, i) => pool.prefilter(i, share));
   const mine = candidateDirs(shares[0]);
   const found = new Set([...mine, ...(await Promise.all(remote)).flat()]);
   return dirs.filter((d) => found.has(d.dir)).map((d) => d.dir); // walk order, whoever found it
 }
 
-/** Bytes of source a worker could have analysed while it was starting up. */
-const WORKER_START_BYTES = 48 * 1024;
+/**
+ * When sharing pays. Measured on 2 cores (6.12): a worker's start-up, and its own
+ * copy of MAINTAINERS and the headers, cost more than analysing the 6 variant
+ * drivers of drivers/vfio/pci (400 KB) on one thread; reading the 30k files of a
+ * whole tree is worth sharing.
+ */
+const PARALLEL_ANALYSIS_BYTES = 4 * 1024 * 1024;
+const PARALLEL_PREFILTER_FILES = 4000;
+/** Work a worker could have done while it was starting up. */
+const WORKER_START_BYTES = 256 * 1024;
+const WORKER_START_FILES = 1000;
 
 /** Analysis over the cores; results come back in target order. */
-export async function parallelCheck(pool: WorkerPool | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<TargetResult[]> {
+export async function parallelCheck(poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<TargetResult[]> {
+  if (!poolFor || targets.length < 2) return checkTargets(workspace, targets, all);
   const weights = new Map(targets.map((t) => [t, dirBytes(t.dir)]));
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  if (!pool || targets.length < 2 || total < 2 * WORKER_START_BYTES) return checkTargets(workspace, targets, all);
+  if (total < PARALLEL_ANALYSIS_BYTES) return checkTargets(workspace, targets, all);
+  const pool = poolFor();
   const shares = balance(targets, (t) => weights.get(t)!, pool.size + 1, [0, ...Array(pool.size).fill(WORKER_START_BYTES)]);
   const remote = shares.slice(1).map((share, i) => (share.length ? pool.check(i, share, all) : Promise.resolve([])));
   const mine = checkTargets(workspace, shares[0], all);
