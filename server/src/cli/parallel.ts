@@ -135,7 +135,7 @@ export class WorkerPool {
 /** The prefilter over the cores: the main thread reads its share while the workers read theirs. */
 export async function parallelCandidates(poolFor: (() => WorkerPool) | undefined, dirs: SourceDir[]): Promise<string[]> {
   const files = dirs.reduce((n, d) => n + d.files.length, 0);
-  if (!poolFor || files < PARALLEL_PREFILTER_FILES) return candidateDirs(dirs);
+  if (!poolFor || files < SHARE_WHEN.prefilterFiles) return candidateDirs(dirs);
   const pool = poolFor();
   const shares = balance(dirs, (d) => d.files.length, pool.size + 1, [0, ...Array(pool.size).fill(WORKER_START_FILES)]);
   const remote = shares.slice(1).map((share, i) => pool.prefilter(i, share));
@@ -150,8 +150,7 @@ export async function parallelCandidates(poolFor: (() => WorkerPool) | undefined
  * drivers of drivers/vfio/pci (400 KB) on one thread; reading the 30k files of a
  * whole tree is worth sharing.
  */
-const PARALLEL_ANALYSIS_BYTES = 4 * 1024 * 1024;
-const PARALLEL_PREFILTER_FILES = 4000;
+export const SHARE_WHEN = { analysisBytes: 4 * 1024 * 1024, prefilterFiles: 4000 };
 /** Work a worker could have done while it was starting up. */
 const WORKER_START_BYTES = 256 * 1024;
 const WORKER_START_FILES = 1000;
@@ -161,7 +160,7 @@ export async function parallelCheck(poolFor: (() => WorkerPool) | undefined, wor
   if (!poolFor || targets.length < 2) return checkTargets(workspace, targets, all);
   const weights = new Map(targets.map((t) => [t, dirBytes(t.dir)]));
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  if (total < PARALLEL_ANALYSIS_BYTES) return checkTargets(workspace, targets, all);
+  if (total < SHARE_WHEN.analysisBytes) return checkTargets(workspace, targets, all);
   const pool = poolFor();
   const shares = balance(targets, (t) => weights.get(t)!, pool.size + 1, [0, ...Array(pool.size).fill(WORKER_START_BYTES)]);
   const remote = shares.slice(1).map((share, i) => (share.length ? pool.check(i, share, all) : Promise.resolve([])));
