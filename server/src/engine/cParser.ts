@@ -30,12 +30,29 @@ export interface ParsedText {
   tree: Tree;
   /** For an incremental parse: the region of the masked text that changed. */
   edit?: EditRegion;
+  /** The parser ran out of time (the text is mostly not C); `tree` is empty. */
+  gaveUp?: boolean;
+}
+
+/**
+ * tree-sitter's error recovery is quadratic on long runs of non-C text (130 KB of
+ * punctuation: 25 s), so a parse stops after 3 s plus 1 s per MB.
+ */
+function parseWithin(masked: string, old?: Tree): Tree | undefined {
+  const deadline = performance.now() + 3000 + masked.length / 1000;
+  const tree = parser().parse(masked, old, { bufferSize: bufferSizeFor(masked), progressCallback: () => performance.now() > deadline });
+  if (!tree) parser().reset();
+  return tree ?? undefined;
+}
+
+function gaveUp(masked: string): ParsedText {
+  return { masked, tree: parser().parse(''), gaveUp: true };
 }
 
 export function parseC(text: string): ParsedText {
   const masked = maskKernelC(text);
-  const tree = parser().parse(masked, undefined, { bufferSize: bufferSizeFor(masked) });
-  return { masked, tree };
+  const tree = parseWithin(masked);
+  return tree ? { masked, tree } : gaveUp(masked);
 }
 
 /** A bare parse with no masking, used by the benchmark as the floor. */
@@ -49,6 +66,7 @@ export function parseRaw(text: string): Tree {
  * elsewhere (e.g. breaking a loop macro's parentheses) is still described exactly.
  */
 export function reparseC(previous: ParsedText, newText: string): ParsedText {
+  if (previous.gaveUp) return parseC(newText);
   const masked = maskKernelC(newText);
   const old = previous.masked;
   let start = 0;
@@ -69,7 +87,8 @@ export function reparseC(previous: ParsedText, newText: string): ParsedText {
   const oldEndPosition = pointAt(old, oldEnd);
   const newEndPosition = pointAt(masked, newEnd);
   tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition });
-  const next = parser().parse(masked, tree, { bufferSize: bufferSizeFor(masked) });
+  const next = parseWithin(masked, tree);
+  if (!next) return gaveUp(masked);
   return {
     masked, tree: next,
     edit: { start, oldEnd, newEnd, startRow: startPosition.row, oldEndRow: oldEndPosition.row, newEndRow: newEndPosition.row },

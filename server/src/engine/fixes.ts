@@ -86,6 +86,12 @@ function convertPlainComment(h: HandlerItem, calls: ParentCallItem[]): TextEdit 
   return { path: file.path, offset: start, length: c.end - start, newText: lines.join(file.lines.eol) };
 }
 
+/**
+ * Bare CR line ends: editors count them as line breaks, the parser does not, so
+ * a "line start" may lie inside a comment. Such files get findings but no fixes.
+ */
+const BARE_CR = /\r(?!\n)/;
+
 /** Quick fixes for one finding. */
 export function fixesFor(model: DriverModel, finding: Finding, settings: Settings): CodeFix[] {
   const item = finding.item;
@@ -93,6 +99,7 @@ export function fixesFor(model: DriverModel, finding: Finding, settings: Setting
   const fix = (title: string, edits: TextEdit[], preferred = false): CodeFix =>
     ({ title, kind: 'quickfix', preferred, edits, version: file.version });
   if (item.kind === 'driver') return driverFixes(model, item, finding.rule);
+  if (BARE_CR.test(file.text)) return [];
   const fixes: CodeFix[] = [];
   if (item.kind === 'migration-handler') {
     const calls = pendingCallsIn(model, file, item.fn, settings);
@@ -133,6 +140,7 @@ export function fixesFor(model: DriverModel, finding: Finding, settings: Setting
  * statement where the function already has a comment of its own.
  */
 export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Settings): CodeFix | undefined {
+  if (BARE_CR.test(file.text)) return undefined;
   const edits: TextEdit[] = [];
   const done = new Set<FunctionFact>();
   for (const h of model.handlers) {

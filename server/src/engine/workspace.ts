@@ -128,6 +128,7 @@ export class Workspace {
     // Files of a directory that cannot matter are never parsed.
     const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
     const model = analyzeDriver(dir, files, this.context(dir), kind);
+    for (const f of files) if (f.parsed.gaveUp) notices.push({ path: f.path, message: 'not analysed: the parser gave up (the text is mostly not C)' });
     const entry = { key, model, notices };
     this.models.set(dir, entry);
     return this.withDriverItems(entry);

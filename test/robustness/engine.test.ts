@@ -1,0 +1,48 @@
+/** Regressions found by the fuzzer, in the engine. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { normalizeSettings, Workspace } from '../../server/src/engine';
+import { memoryHost } from '../support/memoryHost';
+import { runCli } from '../support/cli';
+
+const DRIVER = '/*\r * a comment whose lines end in bare CRs\r */\r#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+
+describe('engine robustness', () => {
+  it('a parse stops within its bound on long runs of non-C text, with a notice (fuzz: 2 MB line split by CRLF)', () => {
+    // tree-sitter's error recovery is quadratic here: 1.2 MB of punctuation took minutes.
+    const text = '#include <linux/vfio_pci_core.h>\n' + '@#`$'.repeat(300_000) + '\n';
+    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
+    const t0 = performance.now();
+    const r = ws.findings('/mem/main.c');
+    const ms = performance.now() - t0;
+    assert.ok(ms < 15_000, `${Math.round(ms)} ms`);
+    assert.deepEqual(r.findings, []);
+    assert.match(r.notices.map((n) => n.message).join('\n'), /parser gave up/);
+    // Editing a file the parser gave up on re-parses it in full: fixing the text recovers.
+    ws.openDocument('/mem/main.c', text, 1);
+    ws.updateDocument('/mem/main.c', DRIVER.replace(/\r/g, '\n'), 2);
+    assert.equal(ws.findings('/mem/main.c').findings.length, 1);
+  });
+
+  it('the CLI reports such a file with a notice and exits normally', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-variant-garbage-'));
+    fs.writeFileSync(path.join(dir, 'main.c'), '#include <linux/vfio_pci_core.h>\n' + '@#`$'.repeat(300_000));
+    const r = runCli(['check', '--format', 'json', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(JSON.parse(r.stdout).notices[0].message, /parser gave up/);
+  });
+
+  it('files with bare CR line ends get findings but no fix that could land inside a comment', () => {
+    const ws = new Workspace(memoryHost({ 'main.c': DRIVER }), normalizeSettings({}));
+    const [finding] = ws.findings('/mem/main.c').findings;
+    assert.equal(finding?.name, 'mlx5_cmd_exec');
+    assert.deepEqual(ws.fixes('/mem/main.c', finding), []);
+    assert.equal(ws.fixAll('/mem/main.c'), undefined);
+    // The same driver with CRLF gets its fixes.
+    const crlf = new Workspace(memoryHost({ 'main.c': DRIVER.replace(/\r/g, '\r\n') }), normalizeSettings({}));
+    assert.ok(crlf.fixAll('/mem/main.c'));
+  });
+});
