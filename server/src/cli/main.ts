@@ -116,7 +116,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
     const targets = mergeTargets(await parallelCandidates(poolFor, walked.dirs), walked.named);
     const workspace = new Workspace(nodeFileSystem, settings);
-    let { findings, notices, drivers } = await checkAll(poolFor, workspace, targets, values.all!);
+    let { findings, notices, drivers } = await checkAll(poolFor, workspace, targets, values.all!, pool !== undefined);
     if (fixing) {
       const result = fixFiles(workspace, targets, findings, !!values['fix-dry-run'], io);
       if (result.failed) return 2;
@@ -150,11 +150,11 @@ function resolveSettings(values: Record<string, unknown>, firstPath: string, pro
   return settings;
 }
 
-async function checkAll(poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
+async function checkAll(poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean, poolRunning = false): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
   const findings: Finding[] = [];
   const notices: Notice[] = [];
   const drivers: string[] = [];
-  const results = await parallelCheck(poolFor, workspace, targets, all);
+  const results = await parallelCheck(poolFor, workspace, targets, all, poolRunning);
   targets.forEach((t, i) => {
     const r = results[i];
     findings.push(...r.findings);

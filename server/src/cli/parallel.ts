@@ -156,13 +156,17 @@ const WORKER_START_BYTES = 256 * 1024;
 const WORKER_START_FILES = 1000;
 
 /** Analysis over the cores; results come back in target order. */
-export async function parallelCheck(poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean): Promise<TargetResult[]> {
+export async function parallelCheck(
+  poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean, poolRunning = false,
+): Promise<TargetResult[]> {
   if (!poolFor || targets.length < 2) return checkTargets(workspace, targets, all);
   const weights = new Map(targets.map((t) => [t, dirBytes(t.dir)]));
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  if (total < SHARE_WHEN.analysisBytes) return checkTargets(workspace, targets, all);
+  // Workers already started for the prefilter cost nothing more to use.
+  if (!poolRunning && total < SHARE_WHEN.analysisBytes) return checkTargets(workspace, targets, all);
   const pool = poolFor();
-  const shares = balance(targets, (t) => weights.get(t)!, pool.size + 1, [0, ...Array(pool.size).fill(WORKER_START_BYTES)]);
+  const headStart = poolRunning ? 0 : WORKER_START_BYTES;
+  const shares = balance(targets, (t) => weights.get(t)!, pool.size + 1, [0, ...Array(pool.size).fill(headStart)]);
   const remote = shares.slice(1).map((share, i) => (share.length ? pool.check(i, share, all) : Promise.resolve([])));
   const mine = checkTargets(workspace, shares[0], all);
   const byTarget = new Map<Target, TargetResult>();
