@@ -27,8 +27,33 @@ const CALL_ANNOTATIONS = [
 
 const bareRe = new RegExp(`\\b(?:${BARE_ANNOTATIONS.join('|')})\\b(?!\\s*\\()`, 'g');
 const callAnnotationRe = new RegExp(`\\b(?:${CALL_ANNOTATIONS.join('|')})\\s*\\(`, 'g');
-/** Statement macros used like loop heads: `list_for_each_entry(pos, head, m) {`. */
-const loopMacroRe = /\b(?:[A-Za-z_0-9]*for_each[A-Za-z_0-9]*|scoped_guard|scoped_cond_guard)\s*\(/g;
+/**
+ * Statement macros used like loop heads: `list_for_each_entry(pos, head, m) {`.
+ * The same as matching /\b(?:\w*for_each\w*|scoped_guard|scoped_cond_guard)\s*\(/g,
+ * found from the literal parts: that regex tried every word of the file.
+ */
+const LOOP_MARKER = /for_each|scoped_(?:cond_)?guard/g;
+
+function* loopMacroHeads(code: string): Generator<{ index: number; text: string }> {
+  let lastStart = -1;
+  for (const m of code.matchAll(LOOP_MARKER)) {
+    let start = m.index!;
+    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+    if (start <= lastStart) continue; // another marker in a word already seen
+    let end = m.index! + m[0].length;
+    while (end < code.length && isWordChar(code.charCodeAt(end))) end++;
+    lastStart = start;
+    const word = code.slice(start, end);
+    if (!word.includes('for_each') && word !== 'scoped_guard' && word !== 'scoped_cond_guard') continue;
+    let open = end;
+    while (open < code.length && /\s/.test(code[open])) open++;
+    if (code[open] === '(') yield { index: start, text: code.slice(start, open + 1) };
+  }
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
 /** A type written as a macro argument: `container_of(p, struct foo, m)`, `min_t(unsigned long, a, b)`. */
 const typeArgRe =
   /([(,]\s*)((?:const\s+|volatile\s+)*(?:(?:struct|union|enum)\s+[A-Za-z_]\w*|(?:(?:unsigned|signed|long|short|int|char)\b\s*){2,}))(?=\s*[,)])/g;
@@ -113,7 +138,7 @@ const COMMENT_OR_LITERAL = /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*
  */
 export function codeOnly(text: string): string {
   return text.replace(COMMENT_OR_LITERAL, (m) => {
-    if (m[0] === '/') return m.replace(/[^\n\r]/g, ' ');
+    if (m[0] === '/') return m.includes('\n') || m.includes('\r') ? m.replace(/[^\n\r]/g, ' ') : ' '.repeat(m.length);
     const q = m[0];
     const closed = m.length > 1 && m[m.length - 1] === q;
     return q + ' '.repeat(m.length - (closed ? 2 : 1)) + (closed ? q : '');
@@ -149,20 +174,20 @@ export function maskKernelC(text: string): string {
     // A trailing run of underscores from trailing blanks is harmless: still one identifier.
   }
 
-  for (const m of code.matchAll(loopMacroRe)) {
-    const open = m.index! + m[0].length - 1;
+  for (const m of loopMacroHeads(code)) {
+    const open = m.index + m.text.length - 1;
     const close = matchParen(code, open);
     if (close < 0) continue;
     const next = /\S/.exec(code.slice(close + 1, close + 200));
     if (!next || next[0] === ';' || next[0] === ')' || next[0] === ',' || next[0] === '.') continue;
     // Only at the head of a statement: previous non-blank is one of ; { } ) : or a newline-ended line.
-    const before = code.slice(Math.max(0, m.index! - 200), m.index!).replace(/\s+$/, '');
+    const before = code.slice(Math.max(0, m.index - 200), m.index).replace(/\s+$/, '');
     const prev = before[before.length - 1];
     if (prev !== undefined && !';{}):'.includes(prev) && !/\belse$/.test(before)) continue;
     const chars = edit();
-    const nameLen = m[0].indexOf('(') >= 0 ? m[0].replace(/\s*\($/, '').length : m[0].length;
-    'while'.split('').forEach((c, k) => chars.set(m.index! + k, c));
-    blank(chars, m.index! + 5, m.index! + nameLen);
+    const nameLen = m.text.indexOf('(') >= 0 ? m.text.replace(/\s*\($/, '').length : m.text.length;
+    'while'.split('').forEach((c, k) => chars.set(m.index + k, c));
+    blank(chars, m.index + 5, m.index + nameLen);
   }
 
   for (const m of code.matchAll(caseRangeRe)) {
