@@ -11,7 +11,7 @@ import { isMainThread } from 'worker_threads';
 import { applyEdits, decodeSource, normalizeSettings, RULES, Workspace, type Finding, type Notice, type Settings } from '../engine';
 import { toolVersion } from '../node/docs';
 import { nodeFileSystem } from '../node/fsHost';
-import { writeFileAtomic } from '../node/atomicWrite';
+import { writeFileAtomic, type AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
 import { runReport } from './report';
 import { mergeTargets, walkPaths, type Target } from './discover';
@@ -51,9 +51,12 @@ export interface CliIO {
   err: (s: string) => void;
 }
 
-export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+/** `writeHooks`: a test seam for --fix (see AtomicWriteOptions). */
+export async function main(
+  argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, writeHooks: AtomicWriteOptions = {},
+): Promise<number> {
   try {
-    return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io);
+    return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io, writeHooks);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`vfio-variant: ${e.message}\n${USAGE}`);
@@ -64,7 +67,7 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
   }
 }
 
-async function run(argv: string[], io: CliIO): Promise<number> {
+async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -118,7 +121,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const workspace = new Workspace(nodeFileSystem, settings);
     let { findings, notices, drivers } = await checkAll(poolFor, workspace, targets, values.all!, pool !== undefined);
     if (fixing) {
-      const result = fixFiles(workspace, targets, findings, !!values['fix-dry-run'], io);
+      const result = fixFiles(workspace, paths, findings, !!values['fix-dry-run'], io, writeHooks);
       if (result.failed) return 2;
       if (values.fix) ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
       else return 0;
@@ -166,11 +169,22 @@ async function checkAll(poolFor: (() => WorkerPool) | undefined, workspace: Work
   return { findings, notices, drivers };
 }
 
-/** Applies fix-all to each file with findings (and only those), atomically. */
-function fixFiles(workspace: Workspace, targets: Target[], findings: Finding[], dryRun: boolean, io: CliIO): { failed: boolean } {
+/**
+ * Applies fix-all to each file with findings (and only those), atomically. Only
+ * regular files under a PATH argument (or a file named as one) are written:
+ * never a symbolic link, which could lead outside the tree.
+ */
+function fixFiles(workspace: Workspace, paths: string[], findings: Finding[], dryRun: boolean, io: CliIO, writeHooks: AtomicWriteOptions): { failed: boolean } {
   const files = [...new Set(findings.filter((f) => f.severity !== 'none').map((f) => f.path))].sort();
+  const allowed = paths.map((p) => realOrResolved(p));
   let failed = false;
   for (const file of files) {
+    const refusal = fixRefusal(file, allowed);
+    if (refusal) {
+      io.err(`vfio-variant: ${file}: not fixed: ${refusal}\n`);
+      failed = true;
+      continue;
+    }
     const fix = workspace.fixAll(file);
     if (!fix) continue;
     const bytes = fs.readFileSync(file);
@@ -189,14 +203,36 @@ function fixFiles(workspace: Workspace, targets: Target[], findings: Finding[], 
       const model = workspace.driverFor(file).model;
       const analysed = model.files.find((f) => f.path === file);
       if (analysed?.text !== decoded.text) throw new Error(`${file} changed on disk while it was being fixed; not written`);
-      writeFileAtomic(file, next, bytes, decoded.bom);
+      writeFileAtomic(file, next, bytes, decoded.bom, writeHooks);
     } catch (e) {
       io.err(`vfio-variant: ${(e as Error).message}\n`);
       failed = true;
     }
   }
-  void targets;
   return { failed };
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Why `file` must not be written, or undefined. `allowed`: the PATH arguments, symlinks resolved. */
+function fixRefusal(file: string, allowed: string[]): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return 'the file cannot be read';
+  }
+  if (st.isSymbolicLink()) return 'symbolic link';
+  if (!st.isFile()) return 'not a regular file';
+  const real = realOrResolved(file);
+  const inside = allowed.some((a) => real === a || real.startsWith(a.endsWith(path.sep) ? a : a + path.sep));
+  return inside ? undefined : 'outside the paths given on the command line';
 }
 
 if (require.main === module && isMainThread) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
