@@ -45,8 +45,8 @@ interface DriverSource {
 export class Workspace {
   private settings: Settings = DEFAULT_SETTINGS;
   private readonly documents = new Map<string, SourceFile>();
-  /** Open buffers above maxFileSize: kept as a version number only, never parsed. */
-  private readonly oversized = new Map<string, { version: number | string; length: number }>();
+  /** Open buffers above maxFileSize or with NUL bytes (binary): kept as a version number only, never parsed. */
+  private readonly oversized = new Map<string, { version: number | string; length: number; binary?: boolean }>();
   private readonly disk = new Map<string, DiskEntry>();
   private readonly models = new Map<string, { key: string; model: DriverModel; notices: Notice[] }>();
   private readonly headers: HeaderIndex;
@@ -79,9 +79,10 @@ export class Workspace {
 
   /** New text for an open buffer, parsed incrementally from the previous version. */
   updateDocument(docPath: string, text: string, version: number | string): SourceFile | undefined {
-    if (text.length > this.settings.maxFileSize) {
+    const binary = text.length <= this.settings.maxFileSize && text.slice(0, 64 * 1024).includes('\0');
+    if (text.length > this.settings.maxFileSize || binary) {
       this.documents.delete(docPath);
-      this.oversized.set(docPath, { version, length: text.length });
+      this.oversized.set(docPath, { version, length: text.length, binary });
       return undefined;
     }
     this.oversized.delete(docPath);
@@ -113,7 +114,7 @@ export class Workspace {
     const dir = path.dirname(filePath);
     if (!standalone) return this.driverInDir(dir, filePath);
     const big = this.oversized.get(filePath);
-    const notices = big ? [this.tooLarge(filePath, `${big.length} characters`)] : [];
+    const notices = big ? [this.skipped(filePath, big)] : [];
     const doc = this.documents.get(filePath);
     return { model: analyzeDriver(dir, doc ? [doc] : [], this.context(undefined)), notices };
   }
@@ -207,7 +208,7 @@ export class Workspace {
       }
       const big = this.oversized.get(p);
       if (big) {
-        notices.push(this.tooLarge(p, `${big.length} characters`));
+        notices.push(this.skipped(p, big));
         continue;
       }
       const entry = this.readDisk(p);
@@ -223,6 +224,11 @@ export class Workspace {
     return { sources, notices };
   }
 
+  private skipped(p: string, doc: { length: number; binary?: boolean }): Notice {
+    if (doc.binary) return { path: p, message: 'not analysed: binary content (NUL bytes), not C source' };
+    return this.tooLarge(p, `${doc.length} characters`);
+  }
+
   private tooLarge(p: string, size: string): Notice {
     return { path: p, message: `not analysed: ${size} is above vfioVariant.maxFileSize (${this.settings.maxFileSize})` };
   }
@@ -230,16 +236,20 @@ export class Workspace {
   private readDisk(p: string): DiskEntry {
     const st = this.host.stat(p);
     if (!st) return { stamp: 'missing', notice: { path: p, message: 'not analysed: the file cannot be read' } };
-    const stamp = `${st.size}:${st.mtimeMs}`;
+    // A symbolic link is judged by what it points to: a FIFO or /dev/zero behind a
+    // name ending in .c would block or never end.
+    const real = st.isSymbolicLink ? this.host.realPath(p) : p;
+    const target = real && st.isSymbolicLink ? this.host.stat(real) : st;
+    const stamp = `${(target ?? st).size}:${(target ?? st).mtimeMs}`;
     const cached = this.disk.get(p);
     if (cached && cached.stamp === stamp) return cached;
     let entry: DiskEntry;
-    if (st.isSymbolicLink && !this.host.realPath(p)) {
+    if (!real) {
       entry = { stamp, notice: { path: p, message: 'not analysed: broken or looping symbolic link' } };
-    } else if (!st.isFile && !st.isSymbolicLink) {
-      entry = { stamp };
-    } else if (st.size > this.settings.maxFileSize) {
-      entry = { stamp, notice: this.tooLarge(p, `${st.size} bytes`) };
+    } else if (!target?.isFile) {
+      entry = { stamp, notice: { path: p, message: `not analysed: ${st.isSymbolicLink ? 'the link does not lead to' : 'not'} a regular file` } };
+    } else if (target.size > this.settings.maxFileSize) {
+      entry = { stamp, notice: this.tooLarge(p, `${target.size} bytes`) };
     } else {
       const bytes = this.host.readBytes(p);
       const decoded = bytes ? decodeSource(bytes) : ({ ok: false, reason: 'the file cannot be read' } as const);

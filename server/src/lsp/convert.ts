@@ -40,17 +40,24 @@ export interface DiagnosticData {
   version: number | string;
 }
 
-export function toDiagnostic(f: Finding, uriByPath: Map<string, string>): Diagnostic {
+/**
+ * Engine position (lines end at \n only, like tree-sitter rows) -> LSP position
+ * (lines also end at a bare \r). The identity unless a file has bare CRs.
+ */
+export type PositionMap = (path: string, line: number, character: number) => { line: number; character: number };
+export const samePosition: PositionMap = (_p, line, character) => ({ line, character });
+
+export function toDiagnostic(f: Finding, uriByPath: Map<string, string>, pos: PositionMap = samePosition): Diagnostic {
   const data: DiagnosticData = { rule: f.rule, name: f.name, version: f.item.file.version };
   return {
-    range: { start: { line: f.line, character: f.column }, end: { line: f.endLine, character: f.endColumn } },
+    range: { start: pos(f.path, f.line, f.column), end: pos(f.path, f.endLine, f.endColumn) },
     severity: SEVERITY[f.severity as Severity],
     source: SOURCE,
     code: f.rule,
     codeDescription: { href: docsUrl(f.rule) },
     message: f.message,
     relatedInformation: f.related.map((r) => ({
-      location: { uri: pathToUri(r.path, uriByPath), range: { start: { line: r.line, character: r.column }, end: { line: r.line, character: r.column } } },
+      location: { uri: pathToUri(r.path, uriByPath), range: { start: pos(r.path, r.line, r.column), end: pos(r.path, r.line, r.column) } },
       message: r.message,
     })),
     data,

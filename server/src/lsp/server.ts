@@ -3,10 +3,11 @@
  * incrementally; each change re-parses one file incrementally and re-publishes
  * diagnostics for the open files of that driver (findings cross files).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-  CodeActionKind, CodeLens, Hover, MarkupKind, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
+  CodeActionKind, CodeLens, ErrorCodes, Hover, MarkupKind, ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments,
   createConnection, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,7 +17,8 @@ import { renderReport, type ReportFormat } from '../engine/reportRender';
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import {
-  FIX_ALL_KIND, SHOW_COMMAND, SOURCE, noticeDiagnostic, pathToUri, toCodeAction, toDiagnostic, uriToPath, type DiagnosticData,
+  FIX_ALL_KIND, SHOW_COMMAND, SOURCE, noticeDiagnostic, pathToUri, samePosition, toCodeAction, toDiagnostic, uriToPath,
+  type DiagnosticData, type PositionMap,
 } from './convert';
 
 export const FIX_ALL_COMMAND = 'vfio-variant.fixAll';
@@ -61,6 +63,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let restricted = false;
   let folders: string[] = [];
   let initSettings: unknown;
+  // After `shutdown` the spec allows only `exit`: requests get InvalidRequest, notifications are dropped.
+  let shutDown = false;
+  const refused = () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is shut down; only exit is accepted');
 
   const log = (m: string) => connection.console.log(`[vfio-variant] ${m}`);
 
@@ -85,11 +90,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   });
 
+  connection.onShutdown(() => {
+    shutDown = true;
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+  });
+
   connection.onInitialized(async () => {
-    if (pullConfig) await refreshSettings();
+    if (!pullConfig) return;
+    await refreshSettings();
+    // Documents opened while the settings were on their way were analysed with the defaults.
+    for (const doc of documents.all()) schedule(doc.uri, 0);
   });
 
   connection.onDidChangeConfiguration(async (change) => {
+    if (shutDown) return;
     if (pullConfig) await refreshSettings();
     else applySettings((change.settings as { vfioVariant?: unknown } | undefined)?.vfioVariant ?? change.settings);
     for (const doc of documents.all()) schedule(doc.uri, 0);
@@ -106,17 +121,27 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function applySettings(raw: unknown): void {
     const problems: string[] = [];
     const settings: Settings = normalizeSettings(raw ?? initSettings, problems);
-    if (restricted && settings.kernelTree && !folders.some((f) => isInside(settings.kernelTree!, f))) {
+    // Symlinks resolved on both sides: a link inside the workspace must not lead out of it.
+    if (restricted && settings.kernelTree && !folders.some((f) => isInside(realPath(settings.kernelTree!), realPath(f)))) {
       problems.push(`kernelTree ${settings.kernelTree} is outside the workspace; ignored in restricted mode`);
       settings.kernelTree = undefined;
     }
     for (const p of problems) log(`settings: ${p}`);
     workspace.setSettings(settings);
+    // Buffers skipped for their size get another chance under a new limit, and the reverse.
+    for (const doc of documents.all()) {
+      const { path: p } = uriToPath(doc.uri);
+      const text = doc.getText();
+      if (workspace.documentVersion(p) !== undefined && (!workspace.getDocument(p) || text.length > settings.maxFileSize)) {
+        workspace.openDocument(p, text, doc.version);
+      }
+    }
   }
 
   // ------------------------------------------------------------ documents
 
   documents.onDidOpen((e) => {
+    if (shutDown) return;
     const { path: p } = uriToPath(e.document.uri);
     uriByPath.set(p, e.document.uri);
     workspace.openDocument(p, e.document.getText(), e.document.version);
@@ -124,6 +149,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   documents.onDidChangeContent((e) => {
+    if (shutDown) return;
     const { path: p } = uriToPath(e.document.uri);
     if (workspace.documentVersion(p) === undefined) return; // handled by onDidOpen
     workspace.updateDocument(p, e.document.getText(), e.document.version);
@@ -167,14 +193,37 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { findings: r.findings, notices: r.notices, filePath, standalone: !onDisk };
   }
 
+  /**
+   * LSP ends lines at \n, \r\n and a bare \r; the engine (and tree-sitter) at \n
+   * only. For open files with bare CRs, positions go through the offset.
+   */
+  function bareCrDoc(filePath: string): { doc: TextDocument; file: NonNullable<ReturnType<Workspace['getDocument']>> } | undefined {
+    const file = workspace.getDocument(filePath);
+    const uri = uriByPath.get(filePath);
+    const doc = uri ? documents.get(uri) : undefined;
+    if (!file || !doc || !BARE_CR.test(file.text) || doc.getText() !== file.text) return undefined;
+    return { doc, file };
+  }
+
+  const toLsp: PositionMap = (filePath, line, character) => {
+    const m = bareCrDoc(filePath);
+    return m ? m.doc.positionAt(m.file.lines.offsetAt({ line, character })) : samePosition(filePath, line, character);
+  };
+
+  function fromLsp(filePath: string, pos: { line: number; character: number }): { line: number; character: number } {
+    const m = bareCrDoc(filePath);
+    return m ? m.file.lines.positionAt(m.doc.offsetAt(pos)) : pos;
+  }
+
   function publish(doc: TextDocument): void {
     try {
+      if (shutDown) return;
       const { path: filePath } = uriToPath(doc.uri);
       if (workspace.documentVersion(filePath) !== doc.version) return; // a newer version is on its way
       const { findings, notices } = findingsFor(doc);
       void connection.sendDiagnostics({
         uri: doc.uri, version: doc.version,
-        diagnostics: [...notices.map(noticeDiagnostic), ...findings.map((f) => toDiagnostic(f, uriByPath))],
+        diagnostics: [...notices.map(noticeDiagnostic), ...findings.map((f) => toDiagnostic(f, uriByPath, toLsp))],
       });
     } catch (e) {
       log(`analysis failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
@@ -184,6 +233,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // -------------------------------------------------------------- features
 
   connection.onCodeAction((params) => {
+    if (shutDown) return refused();
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
@@ -197,7 +247,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         for (const d of params.context.diagnostics) {
           if (d.source !== SOURCE) continue;
           const data = d.data as DiagnosticData | undefined;
-          const f = findings.find((x) => x.rule === (data?.rule ?? d.code) && x.line === d.range.start.line && x.column === d.range.start.character);
+          const at = fromLsp(filePath, d.range.start);
+          const f = findings.find((x) => x.rule === (data?.rule ?? d.code) && x.line === at.line && x.column === at.character);
           if (!f) continue;
           for (const fix of workspace.fixes(filePath, f, standalone)) actions.push(toCodeAction(fix, file, doc.uri, [d]));
         }
@@ -214,24 +265,27 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onExecuteCommand(async (params) => {
+    if (shutDown) return refused();
     if (params.command === SHOW_COMMAND) {
       const [uri, line] = (params.arguments ?? []) as [string, number];
       const pos = { line: line ?? 0, character: 0 };
       if (uri) await connection.window.showDocument({ uri, takeFocus: true, selection: { start: pos, end: pos } });
-      return;
+      return undefined;
     }
-    if (params.command !== FIX_ALL_COMMAND) return;
+    if (params.command !== FIX_ALL_COMMAND) return undefined;
     const uri = params.arguments?.[0] as string | undefined;
     const doc = uri ? documents.get(uri) : undefined;
-    if (!doc) return;
+    if (!doc) return undefined;
     const { path: filePath, onDisk } = uriToPath(doc.uri);
     const fix = workspace.fixAll(filePath, !onDisk);
     const file = workspace.getDocument(filePath);
     if (fix && file) await connection.workspace.applyEdit({ label: fix.title, edit: toCodeAction(fix, file, doc.uri, []).edit! });
+    return undefined;
   });
 
   // The acceptance report of the driver holding a file; links are file URIs with #Lline.
-  connection.onRequest(REPORT_REQUEST, (params: { uri: string; format?: ReportFormat }): ReportResult => {
+  connection.onRequest(REPORT_REQUEST, (params: { uri: string; format?: ReportFormat }): ReportResult | ResponseError => {
+    if (shutDown) return refused();
     const { path: filePath, onDisk } = uriToPath(params.uri);
     if (!onDisk) return { driver: '', format: 'markdown', markdown: 'No report: the document is not a file on disk.', content: '' };
     const report = buildReport(workspace, path.dirname(filePath));
@@ -242,7 +296,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   // For the client's status bar: the whole driver of a file, open or not.
-  connection.onRequest(DRIVER_SUMMARY_REQUEST, (params: { uri: string }): DriverSummary => {
+  connection.onRequest(DRIVER_SUMMARY_REQUEST, (params: { uri: string }): DriverSummary | ResponseError => {
+    if (shutDown) return refused();
     const { path: filePath, onDisk } = uriToPath(params.uri);
     const { findings, model } = onDisk
       ? workspace.driverFindings(path.dirname(filePath))
@@ -264,16 +319,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   });
 
-  connection.onHover((params): Hover | null => {
+  connection.onHover((params): Hover | null | ResponseError => {
+    if (shutDown) return refused();
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
     const { path: filePath, onDisk } = uriToPath(doc.uri);
     const { model } = workspace.driverFor(filePath, !onDisk);
-    const item = itemAt(model, filePath, params.position.line, params.position.character);
+    const at = fromLsp(filePath, params.position);
+    const item = itemAt(model, filePath, at.line, at.character);
     return item ? { contents: { kind: MarkupKind.Markdown, value: describeItem(item) } } : null;
   });
 
-  connection.onCodeLens((params): CodeLens[] => {
+  connection.onCodeLens((params): CodeLens[] | ResponseError => {
+    if (shutDown) return refused();
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     const { path: filePath, onDisk } = uriToPath(doc.uri);
@@ -282,13 +340,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const w = h.wiring[0];
       const more = h.wiring.length > 1 ? ` (+${h.wiring.length - 1} more)` : '';
       const title = `vfio: ${w.ops}.${w.member}${w.variable ? ` in ${w.variable}` : ''} · ${path.basename(w.file.path)}:${w.line + 1}${more}`;
-      const pos = { line: h.fn.startLine, character: 0 };
+      const pos = toLsp(filePath, h.fn.startLine, 0);
       return { range: { start: pos, end: pos }, command: { title, command: '' } };
     });
   });
 
   documents.listen(connection);
   connection.listen();
+}
+
+const BARE_CR = /\r(?!\n)/;
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 function isInside(p: string, folder: string): boolean {
