@@ -201,8 +201,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const file = workspace.getDocument(filePath);
     const uri = uriByPath.get(filePath);
     const doc = uri ? documents.get(uri) : undefined;
-    if (!file || !doc || !BARE_CR.test(file.text) || doc.getText() !== file.text) return undefined;
+    if (!file || !doc || !hasBareCr(file) || doc.getText() !== file.text) return undefined;
     return { doc, file };
+  }
+
+  /** Asked for every position sent: scanning the text each time cost a millisecond per publish. */
+  const bareCr = new WeakMap<object, boolean>();
+  function hasBareCr(file: { text: string }): boolean {
+    let known = bareCr.get(file);
+    if (known === undefined) bareCr.set(file, (known = BARE_CR.test(file.text)));
+    return known;
   }
 
   const toLsp: PositionMap = (filePath, line, character) => {
