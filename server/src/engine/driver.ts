@@ -88,9 +88,25 @@ export interface DriverContext {
   headers?: HeaderIndex;
 }
 
-const definitionOf = (name: string) => new RegExp(`^[A-Za-z_][\\w \\t*]*\\b${name}\\s*\\([^;{)]*\\)\\s*\\{`, 'm');
-const DEFINES_PCI_CORE = definitionOf('vfio_pci_core_register_device');
-const DEFINES_VFIO_CORE = definitionOf('vfio_register_group_dev');
+/**
+ * Whether `text` defines function `name`: a line `type ... name(params) {`, as
+ * /^[A-Za-z_][\w \t*]*\bname\s*\([^;{)]*\)\s*\{/m would say, checked only at the
+ * places the name occurs (that regex tried every line: a third of an edit's time).
+ */
+function definesFunction(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    let lineStart = i;
+    while (lineStart > 0 && !LINE_BREAK.test(text[lineStart - 1])) lineStart--;
+    if (i === lineStart || !DEFINITION_HEAD.test(text.slice(lineStart, i))) continue;
+    DEFINITION_TAIL.lastIndex = i + name.length;
+    if (DEFINITION_TAIL.test(text)) return true;
+  }
+  return false;
+}
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+/** What precedes the name on its line: a type, ending in a non-word character. */
+const DEFINITION_HEAD = /^[A-Za-z_][\w \t*]*[ \t*]$/;
+const DEFINITION_TAIL = /\s*\([^;{)]*\)\s*\{/y;
 const USES_PCI_CORE = /#\s*include\s*<linux\/vfio_pci_core\.h>|\bvfio_pci_core_\w+\s*\(/;
 
 export interface DriverKind {
@@ -112,8 +128,8 @@ export interface SourceTraits {
 
 export function sourceTraits(text: string): SourceTraits {
   return {
-    definesPciCore: text.includes('vfio_pci_core_register_device') && DEFINES_PCI_CORE.test(text),
-    definesVfioCore: text.includes('vfio_register_group_dev') && DEFINES_VFIO_CORE.test(text),
+    definesPciCore: definesFunction(text, 'vfio_pci_core_register_device'),
+    definesVfioCore: definesFunction(text, 'vfio_register_group_dev'),
     usesPciCore: USES_PCI_CORE.test(text),
   };
 }
