@@ -64,9 +64,9 @@ export function balance<T>(items: T[], weight: (t: T) => number, n: number, head
   return shares.map((s) => s.items);
 }
 
-export function dirBytes(dir: string, files?: string[]): number {
+export function dirBytes(dir: string): number {
   let total = 0;
-  for (const f of files ?? safeReadDir(dir).filter((n) => /\.[ch]$/.test(n))) {
+  for (const f of safeReadDir(dir).filter((n) => /\.[ch]$/.test(n))) {
     try {
       total += fs.statSync(path.join(dir, f)).size;
     } catch {
