@@ -45,4 +45,21 @@ describe('engine robustness', () => {
     const crlf = new Workspace(memoryHost({ 'main.c': DRIVER.replace(/\r/g, '\r\n') }), normalizeSettings({}));
     assert.ok(crlf.fixAll('/mem/main.c'));
   });
+
+  it('a fix for a function whose line starts inside a comment goes above the comment (fuzz: seed 483859, case 202)', () => {
+    // A byte flip turned the newline after `*/` into a letter: the function now starts on the comment's last line.
+    const text = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\n/*\n * About f.\n */static int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
+    const [finding] = ws.findings('/mem/main.c').findings;
+    assert.equal(finding?.name, 'mlx5_cmd_exec');
+    const commentStart = text.indexOf('/*\n * About');
+    const all = ws.fixAll('/mem/main.c')!;
+    const fixes = [...ws.fixes('/mem/main.c', finding).flatMap((f) => f.edits), ...all.edits];
+    assert.ok(fixes.length > 0);
+    for (const e of fixes) {
+      // Never strictly inside the comment: at its start (above it) or after it.
+      assert.ok(e.offset <= commentStart || e.offset >= text.indexOf('*/') + 2, `edit at ${e.offset} lands inside the comment`);
+    }
+    assert.ok(all.edits.some((e) => e.offset === commentStart), 'the function\'s kernel-doc goes above the comment');
+  });
 });

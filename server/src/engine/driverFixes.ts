@@ -8,7 +8,7 @@ import type { DriverModel } from './driver';
 import { declarationStart, type DriverItem, type MaintainersItem, type OverviewItem } from './driverChecks';
 import type { CodeFix, TextEdit } from './fixes';
 import { entryByTitle, VFIO_ENTRY } from './maintainers';
-import { commentsAbove } from './sourceFile';
+import { commentsAbove, insertionPoint } from './sourceFile';
 import { ACCEPTANCE_PROMPTS, overviewDoc, suppressionComment } from './templates';
 
 export const MAINTAINERS_RULE = 'maintainers-entry-missing';
@@ -50,7 +50,7 @@ export function overviewEdit(model: DriverModel, item: OverviewItem): TextEdit {
   const line = overviewLine(item);
   const missing = item.docBlockCount ? ACCEPTANCE_PROMPTS.filter((q) => item.questions.find((r) => r.id === q.id)?.state === 'missing') : ACCEPTANCE_PROMPTS;
   const lines = [...overviewDoc(path.basename(model.dir), item.opsVariable, missing), ''];
-  return { path: file.path, offset: file.lines.lineStart(line), length: 0, newText: lines.join(file.lines.eol) + file.lines.eol };
+  return { path: file.path, offset: insertionPoint(file, line), length: 0, newText: lines.join(file.lines.eol) + file.lines.eol };
 }
 
 export function driverFixes(model: DriverModel, item: DriverItem, rule: string): CodeFix[] {
@@ -66,7 +66,7 @@ export function driverFixes(model: DriverModel, item: DriverItem, rule: string):
     fixes.push(fix(`Insert a DOC: migration overview above ${item.opsVariable}`, [overviewEdit(model, item)], true));
   } else return [];
   if (item.line > 0 || item.column > 0) {
-    const lineStart = file.lines.lineStart(anchorLine);
+    const lineStart = insertionPoint(file, anchorLine);
     fixes.push(fix(`Suppress ${rule} with a reason`, [{
       path: file.path, offset: lineStart, length: 0,
       newText: suppressionComment(rule, file.lines.indentOf(anchorLine)).join(file.lines.eol) + file.lines.eol,

@@ -9,7 +9,7 @@ import type { FunctionFact } from './facts';
 import type { Finding } from './findings';
 import type { Settings } from './settings';
 import { driverFixes, overviewEdit } from './driverFixes';
-import { commentsAbove, type SourceFile } from './sourceFile';
+import { commentsAbove, insertionPoint, type SourceFile } from './sourceFile';
 import {
   commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, suppressionComment, type ParentCallGroup,
 } from './templates';
@@ -41,7 +41,7 @@ const OVERVIEW_RULE = 'migration-overview-missing';
 
 function insertLines(file: SourceFile, line: number, lines: string[]): TextEdit {
   const eol = file.lines.eol;
-  return { path: file.path, offset: file.lines.lineStart(line), length: 0, newText: lines.join(eol) + eol };
+  return { path: file.path, offset: insertionPoint(file, line), length: 0, newText: lines.join(eol) + eol };
 }
 
 /** The line above which a comment on this call goes: its statement, skipping `} else if` heads. */

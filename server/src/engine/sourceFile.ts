@@ -63,3 +63,22 @@ export function suppressionRules(comment: CommentFact): string[] | undefined {
 export function isSuppression(comment: CommentFact): boolean {
   return SUPPRESSION.test(comment.text);
 }
+
+/**
+ * The start of `line`, or, when a comment runs across that point (`*\/ int f(`
+ * on one line), the start of the line the comment begins on: an insertion
+ * must never land inside the user's comment. (Found by fuzzing.)
+ */
+export function insertionPoint(file: SourceFile, line: number): number {
+  let offset = file.lines.lineStart(line);
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const c of file.facts.comments) {
+      if (c.start < offset && offset < c.end) {
+        offset = file.lines.lineStart(c.startLine);
+        moved = true;
+      }
+    }
+  }
+  return offset;
+}
