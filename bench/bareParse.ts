@@ -1,19 +1,7 @@
 /** The floors: a bare tree-sitter parse of every .c/.h file under a directory, and a bare incremental reparse. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Parser = require('tree-sitter');
-import C = require('tree-sitter-c');
-
-let parser: Parser | undefined;
-function bareParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(C as unknown as Parser.Language);
-  }
-  return parser;
-}
-
-const bufferSize = (text: string) => Math.max(32 * 1024, text.length * 2 + 1024);
+import { parseRaw, type Tree } from '../server/src/engine/cParser';
 
 export function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, f)).sort();
@@ -22,8 +10,7 @@ export function sourceFiles(dir: string): string[] {
 export function bareParse(dir: string): number {
   let n = 0;
   for (const f of sourceFiles(dir)) {
-    const text = fs.readFileSync(f, 'utf8');
-    bareParser().parse(text, undefined, { bufferSize: bufferSize(text) });
+    parseRaw(fs.readFileSync(f, 'utf8'));
     n++;
   }
   return n;
@@ -31,10 +18,10 @@ export function bareParse(dir: string): number {
 
 /** tree-sitter alone keeping a tree up to date: edit + incremental parse, no masking, no facts. */
 export class BareIncremental {
-  private tree: Parser.Tree;
+  private tree: Tree;
 
   constructor(private text: string) {
-    this.tree = bareParser().parse(text, undefined, { bufferSize: bufferSize(text) });
+    this.tree = parseRaw(text);
   }
 
   /** Applies a change at `offset` (remove `removed` characters, insert `inserted`); returns the ms of edit + reparse. */
@@ -54,7 +41,7 @@ export class BareIncremental {
     };
     const t0 = performance.now();
     this.tree.edit(edit);
-    this.tree = bareParser().parse(this.text, this.tree, { bufferSize: bufferSize(this.text) });
+    this.tree = parseRaw(this.text, this.tree);
     return performance.now() - t0;
   }
 }

@@ -10,7 +10,7 @@ import * as path from 'path';
 
 const SOURCE = /\.[ch]$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.kernel', 'out']);
-export const MARKER = Buffer.from('vfio_pci_core');
+const MARKER = Buffer.from('vfio_pci_core');
 
 export interface Target {
   /** Driver directory. */
@@ -29,7 +29,7 @@ const CHUNK = 1 << 20;
 let scratch: Buffer | undefined;
 
 /** Whether the file contains MARKER; reads it in chunks into one reused buffer (no allocation per file). */
-export function fileMentions(file: string, marker: Buffer = MARKER): boolean {
+function fileMentions(file: string, marker: Buffer = MARKER): boolean {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -117,10 +117,4 @@ export function mergeTargets(candidates: string[], named: Target[]): Target[] {
   for (const dir of candidates) byDir.set(dir, { dir });
   for (const t of named) if (!byDir.has(t.dir)) byDir.set(t.dir, t); // a whole directory wins over files in it
   return [...byDir.values()].sort((a, b) => a.dir.localeCompare(b.dir));
-}
-
-/** Single-threaded discovery: walk, prefilter, merge. */
-export function discoverTargets(paths: string[], errors: string[]): Target[] {
-  const { dirs, named } = walkPaths(paths, errors);
-  return mergeTargets(candidateDirs(dirs), named);
 }

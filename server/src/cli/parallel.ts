@@ -64,7 +64,7 @@ export function balance<T>(items: T[], weight: (t: T) => number, n: number, head
   return shares.map((s) => s.items);
 }
 
-export function dirBytes(dir: string): number {
+function dirBytes(dir: string): number {
   let total = 0;
   for (const f of safeReadDir(dir).filter((n) => /\.[ch]$/.test(n))) {
     try {

@@ -55,9 +55,9 @@ export function parseC(text: string): ParsedText {
   return tree ? { masked, tree } : gaveUp(masked);
 }
 
-/** A bare parse with no masking, used by the benchmark as the floor. */
-export function parseRaw(text: string): Tree {
-  return parser().parse(text, undefined, { bufferSize: bufferSizeFor(text) });
+/** A bare parse with no masking: the floor the benchmark compares against, and the tests' baseline. */
+export function parseRaw(text: string, old?: Tree): Tree {
+  return parser().parse(text, old, { bufferSize: bufferSizeFor(text) });
 }
 
 /**

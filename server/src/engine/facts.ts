@@ -157,7 +157,7 @@ const C_KEYWORDS = new Set([
  * from the text, not the tree: materialising every identifier node through the
  * node binding cost more than parsing the file. Comments and literals are skipped.
  */
-export function refsIn(text: string, start: number, end: number, split: boolean): Refs[] {
+function refsIn(text: string, start: number, end: number, split: boolean): Refs[] {
   const out: Refs[] = [];
   let cur: Refs = { idents: [], fields: [] };
   let depth = 0;
