@@ -5,7 +5,7 @@
 import Parser = require('tree-sitter');
 import C = require('tree-sitter-c');
 import type { EditRegion } from './facts';
-import { maskKernelC } from './kernelC';
+import { commonPrefixLength, commonSuffixLength, maskText, remaskText, type MaskedText } from './kernelC';
 
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
@@ -27,6 +27,8 @@ function bufferSizeFor(text: string): number {
 export interface ParsedText {
   /** The masked text the tree was built from (same length as the original). */
   masked: string;
+  /** The text with comments and literals blanked, which masking read (see kernelC.ts). */
+  code: string;
   tree: Tree;
   /** For an incremental parse: the region of the masked text that changed. */
   edit?: EditRegion;
@@ -45,14 +47,14 @@ function parseWithin(masked: string, old?: Tree): Tree | undefined {
   return tree ?? undefined;
 }
 
-function gaveUp(masked: string): ParsedText {
-  return { masked, tree: parser().parse(''), gaveUp: true };
+function gaveUp({ masked, code }: MaskedText): ParsedText {
+  return { masked, code, tree: parser().parse(''), gaveUp: true };
 }
 
 export function parseC(text: string): ParsedText {
-  const masked = maskKernelC(text);
-  const tree = parseWithin(masked);
-  return tree ? { masked, tree } : gaveUp(masked);
+  const m = maskText(text);
+  const tree = parseWithin(m.masked);
+  return tree ? { ...m, tree } : gaveUp(m);
 }
 
 /** A bare parse with no masking: the floor the benchmark compares against, and the tests' baseline. */
@@ -65,32 +67,28 @@ export function parseRaw(text: string, old?: Tree): Tree {
  * which the old and new *masked* texts differ, so a change that alters masking
  * elsewhere (e.g. breaking a loop macro's parentheses) is still described exactly.
  */
-export function reparseC(previous: ParsedText, newText: string): ParsedText {
+export function reparseC(previous: ParsedText, oldText: string, newText: string, boundaries: readonly number[]): ParsedText {
   if (previous.gaveUp) return parseC(newText);
-  const masked = maskKernelC(newText);
+  const m = remaskText({ ...previous, text: oldText }, newText, boundaries);
+  const { masked, code } = m;
   const old = previous.masked;
-  let start = 0;
-  const minLen = Math.min(old.length, masked.length);
-  while (start < minLen && old.charCodeAt(start) === masked.charCodeAt(start)) start++;
+  const start = commonPrefixLength(old, masked);
   if (start === old.length && start === masked.length) {
     const row = pointAt(masked, start).row;
-    return { masked, tree: previous.tree, edit: { start, oldEnd: start, newEnd: start, startRow: row, oldEndRow: row, newEndRow: row } };
+    return { masked, code, tree: previous.tree, edit: { start, oldEnd: start, newEnd: start, startRow: row, oldEndRow: row, newEndRow: row } };
   }
-  let oldEnd = old.length;
-  let newEnd = masked.length;
-  while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === masked.charCodeAt(newEnd - 1)) {
-    oldEnd--;
-    newEnd--;
-  }
+  const tail = commonSuffixLength(old, masked, start);
+  const oldEnd = old.length - tail;
+  const newEnd = masked.length - tail;
   const tree = previous.tree;
   const startPosition = pointAt(old, start);
   const oldEndPosition = pointAt(old, oldEnd);
   const newEndPosition = pointAt(masked, newEnd);
   tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition });
   const next = parseWithin(masked, tree);
-  if (!next) return gaveUp(masked);
+  if (!next) return gaveUp(m);
   return {
-    masked, tree: next,
+    masked, code, tree: next,
     edit: { start, oldEnd, newEnd, startRow: startPosition.row, oldEndRow: oldEndPosition.row, newEndRow: newEndPosition.row },
   };
 }

@@ -386,6 +386,8 @@ export function extractChunks(tree: Tree, text: string, lines: LineIndex, previo
   /** Chunks whose facts must be extracted, with their node while the cursor is on it. */
   const fresh: { chunk: FactChunk; node?: SyntaxNode }[] = [];
   const wholeFile = !edit;
+  const editLineStart = edit ? text.lastIndexOf('\n', edit.start - 1) + 1 : 0;
+  const editLineEnd = edit ? text.indexOf('\n', edit.newEnd) : -1;
   const cursor = tree.walk();
   const visitChildren = () => {
     if (!cursor.gotoFirstChild()) return;
@@ -396,21 +398,24 @@ export function extractChunks(tree: Tree, text: string, lines: LineIndex, previo
         continue;
       }
       if (!cursor.nodeIsNamed) continue;
+      // Offsets only: a position costs an object from the node binding, and rows
+      // are needed only for chunks made afresh.
       const start = cursor.startIndex;
       const end = cursor.endIndex;
-      const startRow = cursor.startPosition.row;
-      const endRow = cursor.endPosition.row;
       let chunk: FactChunk | undefined;
-      if (edit && end < edit.start && endRow < edit.startRow) {
+      // Whole lines apart from the edit: facts hold columns, and whether a comment stands alone on its lines.
+      if (edit && end < editLineStart) {
         const old = reusable.get(start);
         if (old && old.end === end && old.type === type) chunk = old;
-      } else if (edit && start > edit.newEnd && startRow > edit.newEndRow) {
+      } else if (edit && editLineEnd >= 0 && start > editLineEnd) {
         const old = reusable.get(start - dIndex);
         if (old && old.end === end - dIndex && old.type === type) {
-          chunk = { start, end, startRow, endRow, type, facts: shiftFacts(old.facts, dIndex, dRow) };
+          chunk = { start, end, startRow: old.startRow + dRow, endRow: old.endRow + dRow, type, facts: shiftFacts(old.facts, dIndex, dRow) };
         }
       }
       if (!chunk) {
+        const startRow = lines.positionAt(start).line;
+        const endRow = lines.positionAt(end).line;
         chunk = { start, end, startRow, endRow, type, facts: EMPTY_FACTS };
         fresh.push({ chunk, node: wholeFile ? undefined : cursor.currentNode });
       }

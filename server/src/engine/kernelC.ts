@@ -34,13 +34,13 @@ const callAnnotationRe = new RegExp(`\\b(?:${CALL_ANNOTATIONS.join('|')})\\s*\\(
  */
 const LOOP_MARKER = /for_each|scoped_(?:cond_)?guard/g;
 
-function* loopMacroHeads(code: string): Generator<{ index: number; text: string }> {
+function* loopMacroHeads(code: string, from: number, to: number): Generator<{ index: number; text: string }> {
   let lastStart = -1;
-  for (const m of code.matchAll(LOOP_MARKER)) {
-    let start = m.index!;
+  for (const m of matchesIn(LOOP_MARKER, code, from, to)) {
+    let start = m.index;
     while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
     if (start <= lastStart) continue; // another marker in a word already seen
-    let end = m.index! + m[0].length;
+    let end = m.index + m[0].length;
     while (end < code.length && isWordChar(code.charCodeAt(end))) end++;
     lastStart = start;
     const word = code.slice(start, end);
@@ -67,6 +67,8 @@ const caseRangeRe = /\bcase\b[^:;{}\n]*?(\.\.\.)/g;
  */
 class Overlay {
   private readonly changed = new Map<number, string>();
+  private lowest = Infinity;
+  private highest = -1;
 
   constructor(private readonly text: string) {}
 
@@ -80,17 +82,32 @@ class Overlay {
 
   set(i: number, c: string): void {
     this.changed.set(i, c);
+    if (i < this.lowest) this.lowest = i;
+    if (i > this.highest) this.highest = i;
+  }
+
+  touchedBelow(offset: number): boolean {
+    return this.lowest < offset;
+  }
+
+  touchedFrom(offset: number): boolean {
+    return this.highest >= offset;
   }
 
   toString(): string {
-    if (!this.changed.size) return this.text;
+    return this.slice(0, this.text.length);
+  }
+
+  /** The text of [from, to) with the changes applied. */
+  slice(from: number, to: number): string {
+    if (!this.changed.size || this.highest < from || this.lowest >= to) return this.text.slice(from, to);
     const parts: string[] = [];
-    let from = 0;
-    for (const i of [...this.changed.keys()].sort((a, b) => a - b)) {
-      parts.push(this.text.slice(from, i), this.changed.get(i)!);
-      from = i + 1;
+    let at = from;
+    for (const i of [...this.changed.keys()].filter((k) => k >= from && k < to).sort((a, b) => a - b)) {
+      parts.push(this.text.slice(at, i), this.changed.get(i)!);
+      at = i + 1;
     }
-    parts.push(this.text.slice(from));
+    parts.push(this.text.slice(at, to));
     return parts.join('');
   }
 }
@@ -149,21 +166,134 @@ export function codeOnly(text: string): string {
  * Returns `text` rewritten for tree-sitter-c; same length, same line breaks.
  */
 export function maskKernelC(text: string): string {
+  return maskText(text).masked;
+}
+
+/** A masked text with the comment-free text it was computed from, kept so that an edit can be re-masked locally. */
+export interface MaskedText {
+  masked: string;
+  code: string;
+  /** Set by remaskText when it masked only this range of the new text again. */
+  window?: { from: number; to: number };
+}
+
+export function maskText(text: string): MaskedText {
   const code = codeOnly(text);
   const out = new Overlay(text);
+  applyMasks(code, out, 0, code.length);
+  return { masked: out.toString(), code };
+}
+
+/** How far masking looks around a match (loop macro context, cast detection): re-masked windows keep this much margin. */
+const CONTEXT = 256;
+
+/**
+ * Re-masks `text`, the previous version's text changed in one place, by
+ * masking again only the top-level items around the change. `boundaries` are
+ * offsets in the previous text where a top-level item starts: nothing there is
+ * inside a comment or literal, and no rewrite crosses one. Falls back to masking
+ * everything when the change leaves a comment or literal open, or when a
+ * rewrite near the window's edges differs from before (a masking mistake
+ * would only cost parse quality, but the result must equal maskText's).
+ */
+export function remaskText(previous: MaskedText & { text: string }, text: string, boundaries: readonly number[]): MaskedText {
+  const old = previous.text;
+  const start = commonPrefixLength(old, text);
+  if (start === old.length && start === text.length) return { masked: previous.masked, code: previous.code, window: { from: start, to: start } };
+  const tail = commonSuffixLength(old, text, start);
+  const oldEnd = old.length - tail;
+  const delta = text.length - old.length;
+  // Item starts the masking agrees are code (broken code can make tree-sitter start an
+  // item inside what codeOnly reads as a literal), one more item on each side of the
+  // edited ones: a rewrite's context may reach into its neighbour.
+  const inCode = (at: number) => {
+    const c = old.charCodeAt(at);
+    return c > 0x20 && c !== 0x22 && c !== 0x27 && previous.code.charCodeAt(at) === c;
+  };
+  let b = upperBound(boundaries, start) - 1;
+  let skip = 1;
+  for (; b >= 0; b--) if (inCode(boundaries[b]) && skip-- === 0) break;
+  const from = b >= 0 ? boundaries[b] : 0;
+  b = upperBound(boundaries, oldEnd);
+  skip = 1;
+  for (; b < boundaries.length; b++) if (inCode(boundaries[b]) && skip-- === 0) break;
+  const toOld = b < boundaries.length ? boundaries[b] : old.length;
+  const to = toOld + delta;
+  const windowCode = codeOnly(text.slice(from, to));
+  if (endsInsideCommentOrLiteral(text.slice(from, to))) return maskText(text);
+  const code = previous.code.slice(0, from) + windowCode + previous.code.slice(toOld);
+  const scanFrom = Math.max(0, from - CONTEXT);
+  const scanTo = Math.min(text.length, to + CONTEXT);
+  const out = new Overlay(text);
+  applyMasks(code, out, scanFrom, scanTo);
+  if (out.touchedBelow(scanFrom) || out.touchedFrom(scanTo)) return maskText(text);
+  const before = out.slice(scanFrom, from);
+  const after = out.slice(to, scanTo);
+  if (before !== previous.masked.slice(scanFrom, from) || after !== previous.masked.slice(toOld, scanTo - delta)) return maskText(text);
+  const masked = previous.masked.slice(0, from) + out.slice(from, to) + previous.masked.slice(toOld);
+  return { masked, code, window: { from, to } };
+}
+
+function upperBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Compares in blocks first: string equality is native, a character loop over a whole file is not. */
+export function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (let block = 4096; block >= 16; block >>= 2) {
+    while (i + block <= n && a.slice(i, i + block) === b.slice(i, i + block)) i += block;
+  }
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** The length of the common end of `a` and `b`, not reaching back before `floor` in either. */
+export function commonSuffixLength(a: string, b: string, floor: number): number {
+  const n = Math.min(a.length, b.length) - floor;
+  let i = 0;
+  for (let block = 4096; block >= 16; block >>= 2) {
+    while (i + block <= n && a.slice(a.length - i - block, a.length - i) === b.slice(b.length - i - block, b.length - i)) i += block;
+  }
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/** Whether the text after `to` would be read differently: a comment or literal of the window runs into it. */
+function endsInsideCommentOrLiteral(window: string): boolean {
+  const re = new RegExp(COMMENT_OR_LITERAL.source, 'g');
+  let last: RegExpExecArray | null = null;
+  for (let m; (m = re.exec(window));) last = m;
+  if (!last || last.index + last[0].length < window.length) return false;
+  const m = last[0];
+  if (m.startsWith('//')) return true;
+  if (m.startsWith('/*')) return !(m.length >= 4 && m.endsWith('*/'));
+  return m.length < 2 || m[m.length - 1] !== m[0];
+}
+
+/** Every rewrite whose match starts in [from, to) of `code`, onto `out`. */
+function applyMasks(code: string, out: Overlay, from: number, to: number): void {
   const edit = (): Overlay => out;
 
-  for (const m of code.matchAll(bareRe)) blank(edit(), m.index!, m.index! + m[0].length);
+  for (const m of matchesIn(bareRe, code, from, to)) blank(edit(), m.index, m.index + m[0].length);
 
-  for (const m of code.matchAll(callAnnotationRe)) {
-    const open = m.index! + m[0].length - 1;
+  for (const m of matchesIn(callAnnotationRe, code, from, to)) {
+    const open = m.index + m[0].length - 1;
     const close = matchParen(code, open);
-    if (close > 0) blank(edit(), m.index!, close + 1);
+    if (close > 0) blank(edit(), m.index, close + 1);
   }
 
-  for (const m of code.matchAll(typeArgRe)) {
+  for (const m of matchesIn(typeArgRe, code, from, to)) {
     // `struct foo` -> `struct_foo`: one identifier of the same length.
-    const start = m.index! + m[1].length;
+    const start = m.index + m[1].length;
     const type = m[2];
     const next = /\S/.exec(code.slice(start + type.length, start + type.length + 64));
     if (m[1].startsWith('(') && next?.[0] === ')') continue; // a cast or sizeof: C already parses it
@@ -174,7 +304,7 @@ export function maskKernelC(text: string): string {
     // A trailing run of underscores from trailing blanks is harmless: still one identifier.
   }
 
-  for (const m of loopMacroHeads(code)) {
+  for (const m of loopMacroHeads(code, from, to)) {
     const open = m.index + m.text.length - 1;
     const close = matchParen(code, open);
     if (close < 0) continue;
@@ -190,11 +320,21 @@ export function maskKernelC(text: string): string {
     blank(chars, m.index + 5, m.index + nameLen);
   }
 
-  for (const m of code.matchAll(caseRangeRe)) {
-    const dots = m.index! + m[0].length - 3;
+  for (const m of matchesIn(caseRangeRe, code, from, to)) {
+    const dots = m.index + m[0].length - 3;
     const chars = edit();
     chars.set(dots, ' '); chars.set(dots + 1, '+'); chars.set(dots + 2, ' ');
   }
+}
 
-  return out.toString();
+/** The matches of global regex `re` that start in [from, to), as matchAll would find them from `from`. */
+function matchesIn(re: RegExp, code: string, from: number, to: number): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  re.lastIndex = from;
+  for (let m; (m = re.exec(code)) && m.index < to;) {
+    found.push(m);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  re.lastIndex = 0;
+  return found;
 }

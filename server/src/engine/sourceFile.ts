@@ -33,7 +33,8 @@ export function createSourceFile(path: string, text: string, version: number | s
 
 /** Same file, new text: reuses the old tree for an incremental parse. */
 export function updateSourceFile(previous: SourceFile, text: string, version: number | string): SourceFile {
-  return build(previous.path, text, version, reparseC(previous.parsed, text), previous);
+  const boundaries = previous.chunks.map((c) => c.start);
+  return build(previous.path, text, version, reparseC(previous.parsed, previous.text, text, boundaries), previous);
 }
 
 /**
