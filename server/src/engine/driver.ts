@@ -5,7 +5,7 @@
  * state handlers, each with its documentation state.
  */
 import * as path from 'path';
-import { callContext, type CallContext, type CallFact, type CommentFact, type FunctionFact } from './facts';
+import { callContext, type AssignFact, type CallContext, type CallFact, type CommentFact, type FunctionFact } from './facts';
 import type { DriverItem } from './driverChecks';
 import type { HeaderIndex } from './kernelTree';
 import {
@@ -24,6 +24,7 @@ export const MIGRATION_FOPS_MEMBERS = new Set(['read', 'write', 'unlocked_ioctl'
 const RUNTIME_OPS_MEMBER = /^(?:migration_\w+|log_start|log_stop|log_read_and_clear)$/;
 /** Functions that turn a file_operations into a file handed to userspace. */
 const ANON_INODE_FILE = /^anon_inode_(?:getfile|getfile_fmode|create_getfile|getfd|create_getfd)$/;
+const isAnonInodeSink = (callee: string) => callee.startsWith('anon_inode_') && ANON_INODE_FILE.test(callee);
 
 export type Evidence =
   | { kind: 'pf-lookup' }
@@ -130,7 +131,8 @@ export function sourceTraits(text: string): SourceTraits {
   return {
     definesPciCore: definesFunction(text, 'vfio_pci_core_register_device'),
     definesVfioCore: definesFunction(text, 'vfio_register_group_dev'),
-    usesPciCore: USES_PCI_CORE.test(text),
+    // Both spellings contain the literal: a native search rules most files out before the regex runs.
+    usesPciCore: text.includes('vfio_pci_core') && USES_PCI_CORE.test(text),
   };
 }
 
@@ -230,45 +232,51 @@ function migrationFileOperations(files: SourceFile[], functions: LocalNames['fun
   for (const f of files) for (const [name, tag] of f.facts.structVars) if (tag === FILE_OPS) fopsVars.add(name);
   if (fopsVars.size === 0) return fopsVars;
 
-  // Identifiers that flow into an anonymous-inode file, per function.
+  // Identifiers that flow into an anonymous-inode file, per function. Only sink calls
+  // and calls to the driver's own functions (possible wrappers) can carry the flow:
+  // the rest, most calls, are skipped without allocating (this runs on every edit).
   const reach = new Map<string, Set<string>>();
   const callsByFn = new Map<string, CallFact[]>();
-  const assignsByFn = new Map<string, { local: string; idents: string[] }[]>();
+  const assignsByFn = new Map<string, AssignFact[]>();
   for (const f of files) {
     for (const c of f.facts.calls) {
       if (!c.fn) continue;
-      (callsByFn.get(c.fn) ?? callsByFn.set(c.fn, []).get(c.fn)!).push(c);
-      if (ANON_INODE_FILE.test(c.callee)) {
+      if (isAnonInodeSink(c.callee)) {
         const set = reach.get(c.fn) ?? new Set<string>();
         for (const a of c.args) for (const id of a.idents) set.add(id);
         reach.set(c.fn, set);
+      } else if (functions.has(c.callee)) {
+        (callsByFn.get(c.fn) ?? callsByFn.set(c.fn, []).get(c.fn)!).push(c);
       }
     }
     for (const a of f.facts.localAssigns) {
-      if (!a.fn) continue;
-      (assignsByFn.get(a.fn) ?? assignsByFn.set(a.fn, []).get(a.fn)!).push({ local: a.local, idents: a.refs.idents });
+      if (a.fn) (assignsByFn.get(a.fn) ?? assignsByFn.set(a.fn, []).get(a.fn)!).push(a);
     }
   }
+  if (reach.size === 0) return new Set();
+  // A function with a sink but no wrapper calls still grows through its locals.
+  for (const fnName of reach.keys()) if (!callsByFn.has(fnName)) callsByFn.set(fnName, []);
   for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
     changed = false;
     for (const [fnName, calls] of callsByFn) {
-      const set = reach.get(fnName) ?? new Set<string>();
-      const before = set.size;
+      let set = reach.get(fnName);
+      const before = set?.size ?? 0;
       // A call to a wrapper whose parameter reaches the sink.
       for (const c of calls) {
         const target = functions.get(c.callee);
         const targetReach = target && reach.get(c.callee);
         if (!target || !targetReach) continue;
         target.fn.params.forEach((p, i) => {
-          if (targetReach.has(p.name) && c.args[i]) for (const id of c.args[i].idents) set.add(id);
+          if (targetReach.has(p.name) && c.args[i]) for (const id of c.args[i].idents) (set ??= new Set()).add(id);
         });
       }
+      if (!set) continue; // nothing reaches a sink here (yet), so no local can carry it
       // Locals assigned from other expressions.
       for (let grew = true; grew; ) {
         grew = false;
         for (const a of assignsByFn.get(fnName) ?? []) {
           if (!set.has(a.local)) continue;
-          for (const id of a.idents) if (!set.has(id)) { set.add(id); grew = true; }
+          for (const id of a.refs.idents) if (!set.has(id)) { set.add(id); grew = true; }
         }
       }
       if (set.size !== before) {
@@ -282,7 +290,7 @@ function migrationFileOperations(files: SourceFile[], functions: LocalNames['fun
   // `migf->fops = &save_fops; ... anon_inode_getfile(name, migf->fops, ...)`.
   const sinkFields = new Set<string>();
   for (const f of files) {
-    for (const c of f.facts.calls) if (ANON_INODE_FILE.test(c.callee)) for (const a of c.args) for (const fld of a.fields) sinkFields.add(fld);
+    for (const c of f.facts.calls) if (isAnonInodeSink(c.callee)) for (const a of c.args) for (const fld of a.fields) sinkFields.add(fld);
   }
   for (const f of files) {
     for (const a of f.facts.fieldAssigns) {
@@ -331,7 +339,7 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
 
   const items: ParentCallItem[] = [];
   const unknown: { file: SourceFile; call: CallFact }[] = [];
-  const verdicts = new Map<string, Classified | 'local' | undefined>();
+  const verdicts = verdictCache(dir, local, headers, ctx);
   for (const file of files) {
     for (const call of file.facts.calls) {
       if (!call.fn || call.throughPointer) continue;
@@ -387,6 +395,32 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
   return items.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.call.start - b.call.start);
 }
 
+type Verdict = Classified | 'local' | undefined;
+
+/** Per workspace (its header index) and driver directory: the verdicts of the last analysis and what they depended on. */
+const verdictsByWorkspace = new WeakMap<object, Map<string, { key: string; settings: Settings; verdicts: Map<string, Verdict> }>>();
+
+/**
+ * The callee verdicts of the previous analysis of `dir` when nothing they depend
+ * on has changed (the driver's own names, its parent headers, the settings, the
+ * tree): an edit rarely changes those, and classifying every callee again was a
+ * good part of an edit's allocations. A fresh map otherwise.
+ */
+function verdictCache(dir: string, local: LocalNames, headers: ParentHeader[], ctx: DriverContext): Map<string, Verdict> {
+  const owner = ctx.headers;
+  if (!owner) return new Map();
+  const key = [
+    ctx.kernelRoot ?? '', headers.map((h) => h.include).join(','), [...local.functions.keys()].join(','),
+    [...local.macros].join(','), [...local.externs].join(','),
+  ].join('\0');
+  const byDir = verdictsByWorkspace.get(owner) ?? verdictsByWorkspace.set(owner, new Map()).get(owner)!;
+  const cached = byDir.get(dir);
+  if (cached && cached.key === key && cached.settings === ctx.settings) return cached.verdicts;
+  const verdicts = new Map<string, Verdict>();
+  byDir.set(dir, { key, settings: ctx.settings, verdicts });
+  return verdicts;
+}
+
 /** `pci_iov_get_pf_drvdata(pdev, hisi_sec_get_pf_driver())`: the driver argument names the parent. */
 function lookupParent(item: ParentCallItem, items: ParentCallItem[]): string | undefined {
   const ids = new Set(item.call.args.slice(1).flatMap((a) => a.idents));
@@ -422,11 +456,22 @@ function callDocumentation(file: SourceFile, call: CallFact, context: CallContex
   if (fn) {
     const above = commentsAbove(file, fn.startLine);
     suppressed ??= suppressedBy(above);
-    const word = new RegExp(`\\b${call.callee}\\b`);
-    const doc = above.find((c) => !isSuppression(c) && word.test(c.text));
+    const doc = above.find((c) => !isSuppression(c) && mentionsWord(c.text, call.callee));
     if (doc) return { documented: true, docComment: doc, suppressed };
   }
   return { documented: false, docComment: undefined, suppressed };
+}
+
+/** `text` has `word` as a whole word (what /\bword\b/ says), without compiling a regex per call on every edit. */
+function mentionsWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if (!isWordCharCode(text.charCodeAt(i - 1)) && !isWordCharCode(text.charCodeAt(i + word.length))) return true;
+  }
+  return false;
+}
+
+function isWordCharCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 function suppressedBy(comments: CommentFact[]): string[] | undefined {
