@@ -26,7 +26,11 @@ export function toolVersion(): string {
   }
 }
 
-/** URL of a rule's page (or of the rules index when `ruleId` is empty). */
+const urls = new Map<string, string>();
+
+/** URL of a rule's page (or of the rules index when `ruleId` is empty). Asked for every diagnostic of every publish. */
 export function docsUrl(ruleId: string): string {
-  return pathToFileURL(path.join(installRoot(), 'docs', 'rules', ruleId ? `${ruleId}.md` : 'README.md')).href;
+  let url = urls.get(ruleId);
+  if (!url) urls.set(ruleId, (url = pathToFileURL(path.join(installRoot(), 'docs', 'rules', ruleId ? `${ruleId}.md` : 'README.md')).href));
+  return url;
 }
