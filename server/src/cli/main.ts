@@ -11,13 +11,14 @@ import { isMainThread } from 'worker_threads';
 import { applyEdits, decodeSource, normalizeSettings, RULES, Workspace, type Finding, type Notice, type Settings } from '../engine';
 import { toolVersion } from '../node/docs';
 import { nodeFileSystem } from '../node/fsHost';
-import { writeFileAtomic, type AtomicWriteOptions } from '../node/atomicWrite';
+import type * as AtomicWrite from '../node/atomicWrite';
+import type { AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
 import { runReport } from './report';
 import { mergeTargets, walkPaths, type Target } from './discover';
 import { parallelCandidates, parallelCheck, WorkerPool } from './parallel';
 import { formatJson, formatSarif, formatText, type Format } from './formats';
-import { unifiedDiff } from './diff';
+import type * as Diff from './diff';
 
 const VERSION = toolVersion();
 
@@ -196,6 +197,8 @@ function fixFiles(workspace: Workspace, paths: string[], findings: Finding[], dr
     }
     const next = applyEdits(decoded.text, fix.edits);
     if (dryRun) {
+      // jsdiff and the atomic writer are required here, where they are used, so that a plain check does not load them.
+      const { unifiedDiff } = require('./diff') as typeof Diff;
       io.out(unifiedDiff(path.relative(process.cwd(), file), decoded.text, next));
       continue;
     }
@@ -203,6 +206,7 @@ function fixFiles(workspace: Workspace, paths: string[], findings: Finding[], dr
       const model = workspace.driverFor(file).model;
       const analysed = model.files.find((f) => f.path === file);
       if (analysed?.text !== decoded.text) throw new Error(`${file} changed on disk while it was being fixed; not written`);
+      const { writeFileAtomic } = require('../node/atomicWrite') as typeof AtomicWrite;
       writeFileAtomic(file, next, bytes, decoded.bom, writeHooks);
     } catch (e) {
       io.err(`vfio-variant: ${(e as Error).message}\n`);

@@ -29,6 +29,8 @@ const MAX_FAMILY_HEADERS = 64;
 
 export class HeaderIndex {
   private readonly declared = new Map<string, Set<string> | null>();
+  /** Per header file: the families of several parent headers share members (mlx5's driver.h, vport.h, cq.h and qp.h all reach mlx5_ifc.h). */
+  private readonly scanned = new Map<string, HeaderDeclarations | null>();
 
   constructor(private readonly host: FileSystemHost) {}
 
@@ -59,6 +61,11 @@ export class HeaderIndex {
   }
 
   private headerDeclarations(file: string): HeaderDeclarations | undefined {
+    if (!this.scanned.has(file)) this.scanned.set(file, this.readHeader(file) ?? null);
+    return this.scanned.get(file) ?? undefined;
+  }
+
+  private readHeader(file: string): HeaderDeclarations | undefined {
     const st = this.host.stat(file);
     if (!st?.isFile || st.size > MAX_HEADER_BYTES) return undefined;
     const bytes = this.host.readBytes(file);
