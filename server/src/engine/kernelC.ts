@@ -155,7 +155,8 @@ const COMMENT_OR_LITERAL = /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*
  */
 export function codeOnly(text: string): string {
   return text.replace(COMMENT_OR_LITERAL, (m) => {
-    if (m[0] === '/') return m.includes('\n') || m.includes('\r') ? m.replace(/[^\n\r]/g, ' ') : ' '.repeat(m.length);
+    // Blanked a run at a time: a kernel-doc block is thousands of characters.
+    if (m[0] === '/') return m.includes('\n') || m.includes('\r') ? m.replace(/[^\n\r]+/g, (run) => ' '.repeat(run.length)) : ' '.repeat(m.length);
     const q = m[0];
     const closed = m.length > 1 && m[m.length - 1] === q;
     return q + ' '.repeat(m.length - (closed ? 2 : 1)) + (closed ? q : '');
