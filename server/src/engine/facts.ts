@@ -141,6 +141,7 @@ export function innermostIdentifier(node: SyntaxNode | null): SyntaxNode | null 
 export function functionDeclarator(node: SyntaxNode | null): SyntaxNode | null {
   let n: SyntaxNode | null = node;
   while (n && n.type !== 'function_declarator') {
+    if (n.type === 'identifier' || n.type === 'field_identifier') return null; // the bottom: no function here
     n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type.endsWith('declarator')) ?? null;
   }
   return n;
@@ -586,7 +587,7 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
   const type = node.childForFieldName('type');
   const structTag = type?.type === 'struct_specifier' ? type.childForFieldName('name')?.text : undefined;
   for (const d of node.childrenForFieldName('declarator')) {
-    if (d.type === 'function_declarator' || functionDeclarator(d)?.type === 'function_declarator' && d.type !== 'init_declarator') {
+    if (d.type === 'function_declarator' || (d.type !== 'init_declarator' && functionDeclarator(d)?.type === 'function_declarator')) {
       const id = innermostIdentifier(functionDeclarator(d)?.childForFieldName('declarator') ?? null);
       if (id && !fn) facts.prototypes.add(id.text);
       continue;
