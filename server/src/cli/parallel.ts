@@ -7,8 +7,6 @@
  * analysis of candidate driver directories. Workers start only when a job is
  * big enough to repay them (see the thresholds below); shares are balanced by size.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { Workspace, type Finding, type Notice, type Settings } from '../engine';
 import { nodeFileSystem } from '../node/fsHost';
@@ -62,26 +60,6 @@ export function balance<T>(items: T[], weight: (t: T) => number, n: number, head
     lightest.load += w;
   }
   return shares.map((s) => s.items);
-}
-
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const f of safeReadDir(dir).filter((n) => /\.[ch]$/.test(n))) {
-    try {
-      total += fs.statSync(path.join(dir, f)).size;
-    } catch {
-      // unreadable: weighs nothing
-    }
-  }
-  return total;
-}
-
-function safeReadDir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /** A set of worker threads, started early so that they boot while the main thread walks the tree. */
@@ -160,7 +138,10 @@ export async function parallelCheck(
   poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean, poolRunning = false,
 ): Promise<TargetResult[]> {
   if (!poolFor || targets.length < 2) return checkTargets(workspace, targets, all);
-  const weights = new Map(targets.map((t) => [t, dirBytes(t.dir)]));
+  // By what will be parsed: vfio-pci core's own directory matches the prefilter
+  // but is ruled out from its text, and weighing it by its bytes left the main
+  // thread idle while a worker analysed every real driver.
+  const weights = new Map(targets.map((t) => [t, workspace.analysisWeight(t.dir)]));
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   // Workers already started for the prefilter cost nothing more to use.
   if (!poolRunning && total < SHARE_WHEN.analysisBytes) return checkTargets(workspace, targets, all);

@@ -135,6 +135,17 @@ export class Workspace {
     return this.withDriverItems(entry);
   }
 
+  /**
+   * What analysing `dir` will cost, in characters to parse: 0 when the directory
+   * is not a variant driver (decided from the text, nothing parsed). Reads the
+   * files, which the analysis then reuses.
+   */
+  analysisWeight(dir: string): number {
+    const { sources } = this.driverSources(dir);
+    const kind = classifySources(sources, (src) => this.traitsOf(src as DriverSource));
+    return kind.ok ? sources.reduce((n, s) => n + s.text.length, 0) : 0;
+  }
+
   findings(filePath: string, opts: FindingOptions & { standalone?: boolean } = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
     const { model, notices } = this.driverFor(filePath, opts.standalone);
     const findings = this.settings.enable ? collectFindings(model, this.settings, { ...opts, path: filePath }) : [];
