@@ -87,6 +87,18 @@ interface Pattern {
    * it, so the value only matches below the directory it is indexed under.
    */
   prefix?: string;
+  /**
+   * Text every path the value matches contains: for F:/X: globs (no regex
+   * syntax but `*` and `?`) the literal parts after the first wildcard, for
+   * simple N: regexes the runs of literal characters (requiredParts).
+   */
+  parts?: string[];
+  /**
+   * The regex is plain text (no wildcard or regex syntax): F:/X: match the
+   * paths starting with it, N: those containing it. Most values are, and
+   * compiling ~100 regexes cost more than the rest of a check's matching.
+   */
+  text?: string;
   re?: RegExp;
   /** The regex of the value grown a `/` (a directory). */
   dirRe?: RegExp;
@@ -148,6 +160,8 @@ function typeLineAt(re: RegExp, text: string, start: number): RegExpExecArray | 
 }
 
 const WILDCARDS = ['*', '?', '[', '\\'];
+/** An N: regex that Perl's /x leaves as it is and that holds no regex syntax: plain text. */
+const PLAIN_REGEX = /^[^\s#\\^$.*+?()[\]{}|]*$/;
 /** Regex syntax that get_maintainer.pl leaves live in an F: value (it converts `.`, `*` and `?`). */
 const LIVE_SYNTAX = /[\\^$+()[\]{}|]/;
 
@@ -183,11 +197,47 @@ function subtreeOf(p: string): string | undefined {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function newPattern(type: string, value: string, offset: number): Pattern {
-  if (type === 'N') return { type, raw: value, converted: value, offset };
+  if (type === 'N') {
+    const source = PLAIN_REGEX.test(value) ? value : stripExtended(value);
+    if (PLAIN_REGEX.test(source)) return { type, raw: value, converted: value, offset, text: source };
+    const p: Pattern = { type, raw: value, converted: value, offset };
+    try {
+      p.re = new RegExp(source);
+      p.parts = requiredParts(source);
+    } catch {
+      // Not a JS regex: compile() falls back to the text.
+    }
+    return p;
+  }
   const p: Pattern = { type: type === 'X' ? 'X' : 'F', raw: value, converted: value.replaceAll('.', '\\.').replaceAll('*', '.*').replaceAll('?', '.'), offset };
   const literal = literalOf(value);
-  if (!value.includes('|') && !LIVE_SYNTAX.test(literal)) p.prefix = literal;
+  if (value.includes('|') || LIVE_SYNTAX.test(literal)) return p;
+  p.prefix = literal;
+  if (literal === value) p.text = value;
+  else if (!LIVE_SYNTAX.test(value)) p.parts = value.replaceAll('?', '*').split('*').slice(1).filter((part) => part);
   return p;
+}
+
+/**
+ * Literal text any match of `source` contains, when it is simple enough to
+ * tell (no group, alternative, escape or `{}` quantifier): the runs of plain
+ * characters between classes, `.`, anchors and quantifiers, less a character
+ * that `?` or `*` makes optional. `bcm[9]?6878`: bcm, 6878.
+ */
+function requiredParts(source: string): string[] | undefined {
+  if (/[\\|(){}]/.test(source)) return undefined;
+  const parts: string[] = [];
+  let run = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '*' || c === '?' || c === '+' || c === '[' || c === '.' || c === '^' || c === '$') {
+      parts.push(c === '*' || c === '?' ? run.slice(0, -1) : run);
+      run = '';
+      if (c === '[') i = source.indexOf(']', i + 1);
+    } else run += c;
+  }
+  parts.push(run);
+  return parts.filter((part) => part);
 }
 
 interface TypeLine {
@@ -547,7 +597,9 @@ function effectiveValue(p: Pattern, mf: MaintainersFile, host: FileSystemHost): 
 
 /** Does the value's regex (F:/X: anchored at the start, N: anywhere) match `file`? */
 function regexMatches(p: Pattern, file: string): boolean {
+  if (p.text !== undefined) return p.type === 'N' ? file.includes(p.text) : file.startsWith(p.text);
   if (p.prefix !== undefined && !file.startsWith(p.prefix)) return false;
+  if (p.parts && !p.parts.every((part) => file.includes(part))) return false;
   return compile(p).test(file);
 }
 
@@ -557,8 +609,9 @@ function fileMatches(file: string, p: Pattern, mf: MaintainersFile, host: FileSy
   if (!regexMatches(p, file)) return undefined;
   const value = effectiveValue(p, mf, host);
   if (value.endsWith('/')) {
-    if (value === p.converted || (p.dirRe ??= new RegExp(`^${value}`)).test(file)) return { value };
-    return undefined;
+    if (value === p.converted) return { value };
+    const below = p.text !== undefined ? file.startsWith(`${p.text}/`) : (p.dirRe ??= new RegExp(`^${value}`)).test(file);
+    return below ? { value } : undefined;
   }
   return slashes(file) === slashes(value) ? { value } : undefined;
 }
