@@ -15,6 +15,9 @@
  *  - entries are ordered by pattern depth (number of `/`, +1 when the value does
  *    not end in `/`, -1 when it starts with `*`), deepest first; `N:` counts 0.
  *
+ * The text is read as far as a question needs (MaintainersFile): a check
+ * reads a few hundred of its ~25,000 lines.
+ *
  * Plain TypeScript: the MAINTAINERS text and directory checks come through the host.
  */
 import * as path from 'path';
@@ -60,30 +63,6 @@ export interface MaintainersEntry {
   profiles: string[];
 }
 
-interface Pattern {
-  entry: number;
-  type: 'F' | 'X' | 'N';
-  raw: string;
-  /** Perl-converted value, before the directory check. */
-  converted: string;
-  re?: RegExp;
-  /** Resolved lazily: does the converted value name a directory (get_maintainer.pl's `-d`)? */
-  dir?: boolean;
-}
-
-export interface MaintainersFile {
-  path: string;
-  root: string;
-  text: string;
-  eol: string;
-  entries: MaintainersEntry[];
-  /** Offset of the start of each 0-based line. */
-  lineStarts: number[];
-  patterns: Pattern[][];
-  /** Entries by the directory their F: values start with; built on first use. */
-  byDirectory?: { dirs: Map<string, number[]>; anywhere: number[] };
-}
-
 export interface EntryMatch {
   entry: MaintainersEntry;
   /** get_maintainer.pl's pattern depth: higher is more specific. */
@@ -93,72 +72,472 @@ export interface EntryMatch {
   via: 'F' | 'N';
 }
 
-const TYPE_LINE = /^([A-Z]):\s*(.*)$/;
-
-/** Parses MAINTAINERS text. `root` is the directory it sits in (F: values are relative to it). */
-export function parseMaintainers(text: string, file: string, root = path.dirname(file)): MaintainersFile {
-  const rawLines = text.split('\n');
-  const eol = /\r\n/.test(text.slice(0, 4096)) ? '\r\n' : '\n';
-  const lineStarts: number[] = [];
-  let offset = 0;
-  for (const l of rawLines) {
-    lineStarts.push(offset);
-    offset += l.length + 1;
-  }
-  const entries: MaintainersEntry[] = [];
-  const patterns: Pattern[][] = [];
-  let title: { text: string; line: number } | undefined;
-  let current: MaintainersEntry | undefined;
-  rawLines.forEach((rawLine, i) => {
-    const line = rawLine.replace(/\r$/, '');
-    const m = TYPE_LINE.exec(line);
-    if (!m) {
-      if (/^\s*$/.test(line) || /^\s*#/.test(line)) return;
-      title = { text: line, line: i };
-      current = undefined;
-      return;
-    }
-    if (!current) {
-      if (!title) return; // type lines before any title: get_maintainer.pl would treat them as a nameless entry
-      current = newEntry(title.text, title.line, i);
-      entries.push(current);
-      patterns.push([]);
-    }
-    const [, type, value] = m;
-    const entryIndex = entries.length - 1;
-    current.fields.push({ type, value, line: i });
-    current.endLine = i;
-    if (type === 'L') {
-      const lm = /^(\S+)\s*(.*)$/.exec(value);
-      if (lm) current.lists.push({ address: lm[1], note: lm[2] });
-    } else if (type === 'S') current.status = value;
-    else if (type === 'P') current.profiles.push(value.trim());
-    else if (type === 'F' || type === 'X') {
-      const converted = value.replace(/\./g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.');
-      patterns[entryIndex].push({ entry: entryIndex, type, raw: value, converted });
-    } else if (type === 'N') patterns[entryIndex].push({ entry: entryIndex, type, raw: value, converted: value });
-  });
-  return { path: file, root, text, eol, entries, lineStarts, patterns };
+/** An F:, X: or N: value, compiled on first use. */
+interface Pattern {
+  type: 'F' | 'X' | 'N';
+  raw: string;
+  /** Perl-converted value, before the directory check. */
+  converted: string;
+  /** Offset of its line: of an entry's values that match, the last one counts. */
+  offset: number;
+  /**
+   * F:/X: values without regex syntax that get_maintainer.pl leaves live (`|`
+   * anywhere; `+`, `(`, `{` ... before the first wildcard): the literal part
+   * before the first wildcard. Every path such a value matches starts with
+   * it, so the value only matches below the directory it is indexed under.
+   */
+  prefix?: string;
+  /**
+   * Text every path the value matches contains: for F:/X: globs (no regex
+   * syntax but `*` and `?`) the literal parts after the first wildcard, for
+   * simple N: regexes the runs of literal characters (requiredParts).
+   */
+  parts?: string[];
+  /**
+   * The regex is plain text (no wildcard or regex syntax): F:/X: match the
+   * paths starting with it, N: those containing it. Most values are, and
+   * compiling ~100 regexes cost more than the rest of a check's matching.
+   */
+  text?: string;
+  re?: RegExp;
+  /** The regex of the value grown a `/` (a directory). */
+  dirRe?: RegExp;
+  /** Resolved lazily: does the converted value name a directory (get_maintainer.pl's `-d`)? */
+  dir?: boolean;
 }
 
 /**
- * An entry whose M:/R: people are parsed on first use: a report reads a handful
- * of the ~3000 entries, and parsing them all dominated loading MAINTAINERS.
+ * get_maintainer.pl's reading of a line (one trailing `\r` dropped): a type
+ * line `X: value`; a blank or `#` line, skipped without ending the entry; or
+ * else a title. As regexes for whole lines at an offset of the text, so that
+ * no line is cut out to be classified and the regex engine can run over many
+ * lines at once. `(?=(x*))\2` is an atomic x*, which keeps them linear.
  */
-function newEntry(title: string, line: number, endLine: number): MaintainersEntry {
-  const fields: MaintainersLine[] = [];
-  let maintainers: Person[] | undefined;
-  let reviewers: Person[] | undefined;
-  const people = (type: string) => fields.filter((f) => f.type === type).flatMap((f) => parsePeople(f.value));
-  return {
-    title, line, endLine, fields, lists: [], status: '', profiles: [],
-    get maintainers() {
-      return (maintainers ??= people('M'));
-    },
-    get reviewers() {
-      return (reviewers ??= people('R'));
-    },
-  };
+const TYPE_LINE = String.raw`([A-Z]):(?=([^\S\n]*))\2([^\n\r\u2028\u2029]*)\r?(?:\n|(?![^]))`;
+const SKIPPED_LINE = String.raw`[^\S\n]*(?:#[^\n]*)?(?:\n|(?![^]))`;
+/** A type line at lastIndex: type, value in groups 1 and 3. */
+const TYPE_LINE_AT = new RegExp(TYPE_LINE, 'y');
+/** A line at lastIndex that is not a title. */
+const NON_TITLE_AT = new RegExp(`(?:${TYPE_LINE}|${SKIPPED_LINE})`, 'y');
+/** The lines from lastIndex up to the next title (or the end). */
+const NON_TITLES_AT = new RegExp(`(?:${TYPE_LINE}|${SKIPPED_LINE})*`, 'y');
+/** Skipped lines, then a type line: what makes the title above an entry's. */
+const ENTRY_BODY_AT = new RegExp(`(?:${SKIPPED_LINE})*${TYPE_LINE}`, 'y');
+
+function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
+
+/** The start of the first title line at or after the line start `from`, or the text's length. */
+function nextTitle(text: string, from: number): number {
+  return from >= text.length || !execAt(NON_TITLES_AT, text, from) ? text.length : NON_TITLES_AT.lastIndex;
+}
+
+/** The N: and X: lines of an entry's body and the F: lines that are not plain (Pattern.prefix), and some others. */
+const UNINDEXED_CANDIDATE = /^(?:[NX]:|F:(?=([^\S\n]*))\1(?:[^\n]*\||[^*?[\\\n]*[$()+{}^\]]))/gm;
+
+function lineEnd(text: string, start: number): number {
+  const nl = text.indexOf('\n', start);
+  return nl < 0 ? text.length : nl;
+}
+
+/** The line starting at `start`, without one trailing `\r`. */
+function lineAt(text: string, start: number): string {
+  let end = lineEnd(text, start);
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return text.slice(start, end);
+}
+
+/**
+ * The type line where a multiline regex (`^...`, global) matched in `text`,
+ * or null when that is not a line start (`^` also matches after `\r`, U+2028
+ * and U+2029) or not a type line. Moves the regex on to the next line.
+ */
+function typeLineAt(re: RegExp, text: string, start: number): RegExpExecArray | null {
+  re.lastIndex = lineEnd(text, start) + 1;
+  return start === 0 || text.charCodeAt(start - 1) === 10 ? execAt(TYPE_LINE_AT, text, start) : null;
+}
+
+const WILDCARDS = ['*', '?', '[', '\\'];
+/** An N: regex that Perl's /x leaves as it is and that holds no regex syntax: plain text. */
+const PLAIN_REGEX = /^[^\s#\\^$.*+?()[\]{}|]*$/;
+/** Regex syntax that get_maintainer.pl leaves live in an F: value (it converts `.`, `*` and `?`). */
+const LIVE_SYNTAX = /[\\^$+()[\]{}|]/;
+
+/**
+ * The part of an F: value before its first wildcard. (String operations
+ * rather than a regex, here and in newPattern: each distinct regex costs a
+ * cold check some 50 us to compile.)
+ */
+function literalOf(value: string): string {
+  const v = value.trim();
+  let end = v.length;
+  for (const wildcard of WILDCARDS) {
+    const at = v.indexOf(wildcard);
+    if (at >= 0 && at < end) end = at;
+  }
+  return v.slice(0, end);
+}
+
+/** The directory an F: value is indexed under: where its literal part lies. */
+function literalDir(value: string): string {
+  const literal = literalOf(value);
+  return literal.includes('/') ? literal.slice(0, literal.lastIndexOf('/')) : '';
+}
+
+/** `a/b` of `a/b/c/...` (the whole path when it has one `/`), undefined without `/`. */
+function subtreeOf(p: string): string | undefined {
+  const first = p.indexOf('/');
+  if (first < 0) return undefined;
+  const second = p.indexOf('/', first + 1);
+  return second < 0 ? p : p.slice(0, second);
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function newPattern(type: string, value: string, offset: number): Pattern {
+  if (type === 'N') {
+    const source = PLAIN_REGEX.test(value) ? value : stripExtended(value);
+    if (PLAIN_REGEX.test(source)) return { type, raw: value, converted: value, offset, text: source };
+    const p: Pattern = { type, raw: value, converted: value, offset };
+    try {
+      p.re = new RegExp(source);
+      p.parts = requiredParts(source);
+    } catch {
+      // Not a JS regex: compile() falls back to the text.
+    }
+    return p;
+  }
+  const p: Pattern = { type: type === 'X' ? 'X' : 'F', raw: value, converted: value.replaceAll('.', '\\.').replaceAll('*', '.*').replaceAll('?', '.'), offset };
+  const literal = literalOf(value);
+  if (value.includes('|') || LIVE_SYNTAX.test(literal)) return p;
+  p.prefix = literal;
+  if (literal === value) p.text = value;
+  else if (!LIVE_SYNTAX.test(value)) p.parts = value.replaceAll('?', '*').split('*').slice(1).filter((part) => part);
+  return p;
+}
+
+/**
+ * Literal text any match of `source` contains, when it is simple enough to
+ * tell (no group, alternative, escape or `{}` quantifier): the runs of plain
+ * characters between classes, `.`, anchors and quantifiers, less a character
+ * that `?` or `*` makes optional. `bcm[9]?6878`: bcm, 6878.
+ */
+function requiredParts(source: string): string[] | undefined {
+  if (/[\\|(){}]/.test(source)) return undefined;
+  const parts: string[] = [];
+  let run = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '*' || c === '?' || c === '+' || c === '[' || c === '.' || c === '^' || c === '$') {
+      parts.push(c === '*' || c === '?' ? run.slice(0, -1) : run);
+      run = '';
+      if (c === '[') i = source.indexOf(']', i + 1);
+    } else run += c;
+  }
+  parts.push(run);
+  return parts.filter((part) => part);
+}
+
+interface TypeLine {
+  type: string;
+  value: string;
+  /** Lines below the entry's title. */
+  below: number;
+}
+
+/**
+ * An entry read on first use: a check needs the titles of the entries
+ * covering a driver and the values of a few dozen; fields, people and line
+ * numbers are for the report and the quick fix.
+ */
+class Entry implements MaintainersEntry {
+  private typeLines?: TypeLine[];
+  private details?: { fields: MaintainersLine[]; lists: MailingList[]; status: string; profiles: string[] };
+  private matchers?: { unindexed: Pattern[]; excludes: Pattern[] };
+  private people?: { maintainers?: Person[]; reviewers?: Person[] };
+
+  constructor(private readonly file: MaintainersFile, /** Offset of the title line. */ readonly offset: number, readonly title: string) {}
+
+  get line(): number {
+    return this.file.lineOf(this.offset);
+  }
+
+  get endLine(): number {
+    const lines = this.lines();
+    return this.line + lines[lines.length - 1].below;
+  }
+
+  get fields(): MaintainersLine[] {
+    return this.describe().fields;
+  }
+
+  get lists(): MailingList[] {
+    return this.describe().lists;
+  }
+
+  get status(): string {
+    return this.describe().status;
+  }
+
+  get profiles(): string[] {
+    return this.describe().profiles;
+  }
+
+  get maintainers(): Person[] {
+    const people = (this.people ??= {});
+    return (people.maintainers ??= this.peopleOf('M'));
+  }
+
+  get reviewers(): Person[] {
+    const people = (this.people ??= {});
+    return (people.reviewers ??= this.peopleOf('R'));
+  }
+
+  /** N: regexes and the F: values that are not plain: tried on every path the entry is a candidate for. */
+  get unindexed(): Pattern[] {
+    return this.readMatchers().unindexed;
+  }
+
+  /** X: values. */
+  get excludes(): Pattern[] {
+    return this.readMatchers().excludes;
+  }
+
+  /** The type lines below the title, up to the next title. */
+  private lines(): TypeLine[] {
+    if (!this.typeLines) {
+      const text = this.file.text;
+      const lines: TypeLine[] = [];
+      for (let start = lineEnd(text, this.offset) + 1, below = 1; start <= text.length; start = lineEnd(text, start) + 1, below++) {
+        const m = execAt(TYPE_LINE_AT, text, start);
+        if (m) lines.push({ type: m[1], value: m[3], below });
+        else if (!execAt(NON_TITLE_AT, text, start)) break;
+      }
+      this.typeLines = lines;
+    }
+    return this.typeLines;
+  }
+
+  private describe(): NonNullable<Entry['details']> {
+    if (!this.details) {
+      const line = this.line;
+      const details: NonNullable<Entry['details']> = { fields: [], lists: [], status: '', profiles: [] };
+      for (const { type, value, below } of this.lines()) {
+        details.fields.push({ type, value, line: line + below });
+        if (type === 'L') {
+          const lm = /^(\S+)\s*(.*)$/.exec(value);
+          if (lm) details.lists.push({ address: lm[1], note: lm[2] });
+        } else if (type === 'S') details.status = value;
+        else if (type === 'P') details.profiles.push(value.trim());
+      }
+      this.details = details;
+    }
+    return this.details;
+  }
+
+  private peopleOf(type: string): Person[] {
+    return this.lines().filter((l) => l.type === type).flatMap((l) => parsePeople(l.value));
+  }
+
+  /** Only the lines holding N:, X: and odd F: values are read, with a regex over the entry's body. */
+  private readMatchers(): NonNullable<Entry['matchers']> {
+    if (!this.matchers) {
+      const text = this.file.text;
+      const bodyStart = lineEnd(text, this.offset) + 1;
+      const body = text.slice(bodyStart, nextTitle(text, bodyStart));
+      const matchers: NonNullable<Entry['matchers']> = { unindexed: [], excludes: [] };
+      UNINDEXED_CANDIDATE.lastIndex = 0;
+      for (let m; (m = UNINDEXED_CANDIDATE.exec(body)); ) {
+        const line = typeLineAt(UNINDEXED_CANDIDATE, body, m.index);
+        if (!line) continue;
+        const p = newPattern(line[1], line[3], bodyStart + m.index);
+        if (p.type === 'X') matchers.excludes.push(p);
+        else if (p.prefix === undefined) matchers.unindexed.push(p);
+      }
+      this.matchers = matchers;
+    }
+    return this.matchers;
+  }
+}
+
+/** An F: value and its entry, as filed under a directory. */
+interface IndexedPattern {
+  entry: Entry;
+  pattern: Pattern;
+}
+
+/**
+ * MAINTAINERS, read as far as a question needs: the text is not split into
+ * lines; regex scans find the lines a lookup needs, and the entry above each.
+ * Reading every line of the ~800 KB file was most of a cold check's
+ * MAINTAINERS time.
+ */
+export class MaintainersFile {
+  readonly eol: string;
+  /** Entries with an N: regex, in file order; collected with the top directory (index()). */
+  readonly regexEntries: Entry[] = [];
+  /** By the offset of the title line: an entry is one object however it was reached. */
+  private readonly entryByOffset = new Map<number, Entry>();
+  private entryList?: Entry[];
+  private starts?: number[];
+  /** F: values by the directory they are indexed under (literalDir). */
+  private readonly byDirectory = new Map<string, IndexedPattern[]>();
+  /** Directories (no `/`) and subtrees (subtreeOf) whose F: values byDirectory holds. */
+  private readonly indexed = new Set<string>();
+
+  constructor(readonly text: string, readonly path: string, readonly root: string) {
+    this.eol = text.slice(0, 4096).includes('\r\n') ? '\r\n' : '\n';
+  }
+
+  /** All entries in file order: a title line followed (blank and `#` lines aside) by a type line. */
+  get entries(): MaintainersEntry[] {
+    if (!this.entryList) {
+      const text = this.text;
+      const list: Entry[] = [];
+      for (let title = nextTitle(text, 0); title < text.length; ) {
+        const next = lineEnd(text, title) + 1;
+        if (execAt(ENTRY_BODY_AT, text, next)) list.push(this.entryAt(title));
+        title = nextTitle(text, next);
+      }
+      this.entryList = list;
+    }
+    return this.entryList;
+  }
+
+  /** Offset of the start of each 0-based line. */
+  get lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      for (let nl = this.text.indexOf('\n'); nl >= 0; nl = this.text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  /** 0-based line of an offset. */
+  lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * The F: values indexed under the directories above `file` (and under
+   * `file` itself): every plain value (Pattern.prefix) that can match it.
+   * index() must have seen `file`.
+   */
+  indexedFor(file: string): IndexedPattern[] {
+    const out: IndexedPattern[] = [];
+    const add = (dir: string) => {
+      const list = this.byDirectory.get(dir);
+      if (list) out.push(...list);
+    };
+    add('');
+    for (let slash = file.indexOf('/'); slash >= 0; slash = file.indexOf('/', slash + 1)) add(file.slice(0, slash));
+    add(file);
+    return out;
+  }
+
+  /**
+   * Indexes the F: values `files` can be matched by (indexedFor), in one scan
+   * for what is not indexed yet: values in the top directory or a first path
+   * component (no further `/` in their literal part), and values in the
+   * two-component subtree of each file; the first scan also collects the
+   * entries with N: regexes. A check of all drivers under drivers/vfio/pci
+   * scans once.
+   */
+  index(files: string[]): void {
+    const dirs = new Set<string>();
+    const subtrees = new Set<string>();
+    for (const file of files) {
+      for (const dir of ['', file.split('/', 1)[0]]) if (!this.indexed.has(dir)) dirs.add(dir);
+      const subtree = subtreeOf(file);
+      if (subtree !== undefined && !this.indexed.has(subtree)) subtrees.add(subtree);
+    }
+    if (!dirs.size && !subtrees.size) return;
+    const alternatives: string[] = [];
+    if (dirs.size) {
+      const named = [...dirs].filter((d) => d).map((d) => `${escapeRegex(d)}/`);
+      const under = named.length ? `(?:${named.join('|')})${dirs.has('') ? '?' : ''}` : '';
+      alternatives.push(`${under}(?=([^/*?[\\\\\\n]*))\\2(?:[*?[\\\\]|$)`);
+    }
+    for (const subtree of subtrees) alternatives.push(`${escapeRegex(subtree)}/`);
+    // Atomic (`(?=(x*))\1` is x* without backtracking), so a long line is not tried from each of its positions.
+    const re = new RegExp(`^(?:${dirs.has('') ? 'N:|' : ''}F:(?=([^\\S\\n]*))\\1(?:${alternatives.join('|')}))`, 'gm');
+
+    let previous: { start: number; entry: Entry | undefined } | undefined;
+    for (let m; (m = re.exec(this.text)); ) {
+      const start = m.index;
+      const line = typeLineAt(re, this.text, start);
+      if (!line) continue;
+      const [, type, , value] = line;
+      let dir: string | undefined;
+      if (type === 'F') {
+        dir = literalDir(value);
+        const subtree = subtreeOf(dir);
+        if (subtree === undefined ? !dirs.has(dir) : !subtrees.has(subtree)) continue;
+      }
+      const entry = this.entryAbove(start, previous);
+      previous = { start, entry };
+      if (!entry) continue;
+      if (dir === undefined) {
+        if (this.regexEntries[this.regexEntries.length - 1] !== entry) this.regexEntries.push(entry);
+      } else {
+        const list = this.byDirectory.get(dir) ?? this.byDirectory.set(dir, []).get(dir)!;
+        list.push({ entry, pattern: newPattern(type, value, start) });
+      }
+    }
+    for (const key of [...dirs, ...subtrees]) this.indexed.add(key);
+  }
+
+  /** The first entry with this P: value. */
+  entryWithProfile(profile: string): MaintainersEntry | undefined {
+    const re = /^P:/gm;
+    let previous: { start: number; entry: Entry | undefined } | undefined;
+    for (let m; (m = re.exec(this.text)); ) {
+      const start = m.index;
+      const line = typeLineAt(re, this.text, start);
+      if (!line) continue;
+      const entry = this.entryAbove(start, previous);
+      previous = { start, entry };
+      if (entry && line[3].trim() === profile) return entry;
+    }
+    return undefined;
+  }
+
+  private entryAt(titleStart: number): Entry {
+    let entry = this.entryByOffset.get(titleStart);
+    if (!entry) this.entryByOffset.set(titleStart, (entry = new Entry(this, titleStart, lineAt(this.text, titleStart))));
+    return entry;
+  }
+
+  /**
+   * The entry of the type line at `start`: the nearest title above it (none
+   * above: type lines before any title belong to no entry). `previous`, an
+   * earlier type line of the same scan, ends the walk early.
+   */
+  private entryAbove(start: number, previous?: { start: number; entry: Entry | undefined }): Entry | undefined {
+    const text = this.text;
+    for (let s = start; s > 0; ) {
+      s = s < 2 ? 0 : text.lastIndexOf('\n', s - 2) + 1;
+      if (previous && s === previous.start) return previous.entry;
+      if (!execAt(NON_TITLE_AT, text, s)) return this.entryAt(s);
+    }
+    return undefined;
+  }
+}
+
+/** Parses MAINTAINERS text (lazily). `root` is the directory it sits in (F: values are relative to it). */
+export function parseMaintainers(text: string, file: string, root = path.dirname(file)): MaintainersFile {
+  return new MaintainersFile(text, file, root);
 }
 
 /** `Name <addr>`, `addr`, or several comma-separated. */
@@ -177,8 +556,7 @@ function compile(p: Pattern): RegExp {
     p.re = p.type === 'N' ? new RegExp(stripExtended(p.converted)) : new RegExp(`^${p.converted}`);
   } catch {
     // A Perl-only construct: fall back to a literal match rather than matching everything.
-    const lit = p.raw.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    p.re = p.type === 'N' ? new RegExp(lit) : new RegExp(`^${lit}`);
+    p.re = p.type === 'N' ? new RegExp(escapeRegex(p.raw)) : new RegExp(`^${escapeRegex(p.raw)}`);
   }
   return p.re;
 }
@@ -199,12 +577,16 @@ function stripExtended(re: string): string {
       inClass = true;
       out += c;
     } else if (c === '#') break;
-    else if (!/\s/.test(c)) out += c;
+    else if (c.trim()) out += c; // not white space (trim's is \s's)
   }
   return out;
 }
 
-const slashes = (s: string) => s.split('/').length - 1;
+function slashes(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('/'); i >= 0; i = s.indexOf('/', i + 1)) n++;
+  return n;
+}
 
 /** The value as get_maintainer.pl holds it: with `/` appended when it names a directory. */
 function effectiveValue(p: Pattern, mf: MaintainersFile, host: FileSystemHost): string {
@@ -213,14 +595,23 @@ function effectiveValue(p: Pattern, mf: MaintainersFile, host: FileSystemHost): 
   return p.dir ? `${p.converted}/` : p.converted;
 }
 
+/** Does the value's regex (F:/X: anchored at the start, N: anywhere) match `file`? */
+function regexMatches(p: Pattern, file: string): boolean {
+  if (p.text !== undefined) return p.type === 'N' ? file.includes(p.text) : file.startsWith(p.text);
+  if (p.prefix !== undefined && !file.startsWith(p.prefix)) return false;
+  if (p.parts && !p.parts.every((part) => file.includes(part))) return false;
+  return compile(p).test(file);
+}
+
 /** get_maintainer.pl's file_match_pattern for one F:/X: pattern. */
 function fileMatches(file: string, p: Pattern, mf: MaintainersFile, host: FileSystemHost): { value: string } | undefined {
   // The bare value is a prefix of the directory value grown a `/`: no match here, no match there.
-  if (!compile(p).test(file)) return undefined;
+  if (!regexMatches(p, file)) return undefined;
   const value = effectiveValue(p, mf, host);
   if (value.endsWith('/')) {
-    if (value === p.converted || new RegExp(`^${value}`).test(file)) return { value };
-    return undefined;
+    if (value === p.converted) return { value };
+    const below = p.text !== undefined ? file.startsWith(`${p.text}/`) : (p.dirRe ??= new RegExp(`^${value}`)).test(file);
+    return below ? { value } : undefined;
   }
   return slashes(file) === slashes(value) ? { value } : undefined;
 }
@@ -231,69 +622,54 @@ function fileMatches(file: string, p: Pattern, mf: MaintainersFile, host: FileSy
  * (get_maintainer.pl's order for ties depends on Perl's hash order).
  */
 export function entriesFor(mf: MaintainersFile, file: string, host: FileSystemHost): EntryMatch[] {
-  const out: EntryMatch[] = [];
-  for (const i of candidateEntries(mf, file)) {
-    const entry = mf.entries[i];
-    const pats = mf.patterns[i];
-    if (pats.some((p) => p.type === 'X' && fileMatches(file, p, mf, host))) continue;
-    let hit: EntryMatch | undefined;
-    for (const p of pats) {
-      if (p.type === 'F') {
-        const m = fileMatches(file, p, mf, host);
-        if (!m) continue;
-        let depth = slashes(m.value);
-        if (!m.value.endsWith('/')) depth++;
-        if (m.value.startsWith('.*')) depth = -1;
-        hit = { entry, depth, pattern: p.raw, via: 'F' };
-      } else if (p.type === 'N' && compile(p).test(file)) {
-        hit = { entry, depth: 0, pattern: p.raw, via: 'N' };
-      }
-    }
-    if (hit) out.push(hit);
-  }
-  return out.map((m, i) => ({ m, i })).sort((a, b) => b.m.depth - a.m.depth || a.i - b.i).map((x) => x.m);
+  mf.index([file]);
+  return indexedEntriesFor(mf, file, host);
 }
 
 /**
- * Entries that can possibly cover `file`, in MAINTAINERS order. An F: value
- * matches only paths starting with its literal part (up to the first wildcard),
- * so each F: entry is filed under that part's directory and only the
- * directories above `file` are looked up; N: regexes match anywhere and are
- * always tried. (Matching every pattern of ~3000 entries per file was the
- * slowest part of a whole-driver check.)
+ * entriesFor once `file` is indexed. The candidates are the entries with an
+ * F: value indexed above `file` and those with an N: regex; of a candidate's
+ * values only those that can match are tried.
  */
-function candidateEntries(mf: MaintainersFile, file: string): number[] {
-  const index = (mf.byDirectory ??= indexByDirectory(mf));
-  const found = new Set<number>(index.anywhere);
-  const parts = file.split('/');
-  for (let n = 0; n <= parts.length; n++) {
-    for (const e of index.dirs.get(parts.slice(0, n).join('/')) ?? []) found.add(e);
+function indexedEntriesFor(mf: MaintainersFile, file: string, host: FileSystemHost): EntryMatch[] {
+  const hits = new Map<Entry, { offset: number; match: EntryMatch }>();
+  const tryPattern = (entry: Entry, p: Pattern) => {
+    const have = hits.get(entry);
+    if (have && have.offset >= p.offset) return;
+    const match = matchOf(entry, p, file, mf, host);
+    if (match) hits.set(entry, { offset: p.offset, match });
+  };
+  const candidates = new Set<Entry>(mf.regexEntries);
+  for (const { entry, pattern } of mf.indexedFor(file)) {
+    candidates.add(entry);
+    tryPattern(entry, pattern);
   }
-  return [...found].sort((a, b) => a - b);
+  for (const entry of candidates) for (const p of entry.unindexed) tryPattern(entry, p);
+  const out: EntryMatch[] = [];
+  for (const [entry, { match }] of [...hits].sort(([a], [b]) => a.offset - b.offset)) {
+    if (!entry.excludes.some((p) => fileMatches(file, p, mf, host))) out.push(match);
+  }
+  // Array sort is stable: ties keep MAINTAINERS order.
+  return out.sort((a, b) => b.depth - a.depth);
 }
 
-function indexByDirectory(mf: MaintainersFile): NonNullable<MaintainersFile['byDirectory']> {
-  const dirs = new Map<string, number[]>();
-  const anywhere: number[] = [];
-  mf.patterns.forEach((pats, i) => {
-    if (pats.some((p) => p.type === 'N')) anywhere.push(i);
-    for (const p of pats) {
-      if (p.type !== 'F') continue;
-      const literal = p.raw.trim().split(/[*?[\\]/)[0];
-      const dir = literal.includes('/') ? literal.slice(0, literal.lastIndexOf('/')) : '';
-      const list = dirs.get(dir) ?? dirs.set(dir, []).get(dir)!;
-      if (list[list.length - 1] !== i) list.push(i);
-    }
-  });
-  return { dirs, anywhere };
+function matchOf(entry: Entry, p: Pattern, file: string, mf: MaintainersFile, host: FileSystemHost): EntryMatch | undefined {
+  if (p.type === 'N') return regexMatches(p, file) ? { entry, depth: 0, pattern: p.raw, via: 'N' } : undefined;
+  const m = fileMatches(file, p, mf, host);
+  if (!m) return undefined;
+  let depth = slashes(m.value);
+  if (!m.value.endsWith('/')) depth++;
+  if (m.value.startsWith('.*')) depth = -1;
+  return { entry, depth, pattern: p.raw, via: 'F' };
 }
 
 /** Entries for several files, merged: each entry once, at its highest depth, deepest first. */
 export function entriesForFiles(mf: MaintainersFile, files: string[], host: FileSystemHost): EntryMatch[] {
   const best = new Map<MaintainersEntry, { match: EntryMatch; order: number }>();
   let order = 0;
+  mf.index(files);
   for (const f of files) {
-    for (const m of entriesFor(mf, f, host)) {
+    for (const m of indexedEntriesFor(mf, f, host)) {
       const have = best.get(m.entry);
       if (!have) best.set(m.entry, { match: m, order: order++ });
       else if (m.depth > have.match.depth) have.match = m;
@@ -363,7 +739,7 @@ export function ownEntries(
 
 /** The entry whose P: names the vfio-pci variant driver acceptance document. */
 export function acceptanceEntry(mf: MaintainersFile): MaintainersEntry | undefined {
-  return mf.entries.find((e) => e.profiles.includes(ACCEPTANCE_DOC));
+  return mf.entryWithProfile(ACCEPTANCE_DOC);
 }
 
 export function entryByTitle(mf: MaintainersFile, title: string): MaintainersEntry | undefined {
