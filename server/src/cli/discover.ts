@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { compareText } from '../engine/text';
 
 const SOURCE = /\.[ch]$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.kernel', 'out']);
@@ -116,5 +117,5 @@ export function mergeTargets(candidates: string[], named: Target[]): Target[] {
   const byDir = new Map<string, Target>();
   for (const dir of candidates) byDir.set(dir, { dir });
   for (const t of named) if (!byDir.has(t.dir)) byDir.set(t.dir, t); // a whole directory wins over files in it
-  return [...byDir.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+  return [...byDir.values()].sort((a, b) => compareText(a.dir, b.dir));
 }

@@ -14,6 +14,7 @@ import {
 } from './parents';
 import type { Settings } from './settings';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
+import { compareText } from './text';
 
 export const MIGRATION_OPS = 'vfio_migration_ops';
 export const LOG_OPS = 'vfio_log_ops';
@@ -219,7 +220,7 @@ function findHandlers(files: SourceFile[], functions: LocalNames['functions']): 
       kernelDoc: docs.some((c) => c.kernelDoc), docComment: docs[0], suppressed: suppressedBy(above),
     });
   }
-  return items.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.fn.start - b.fn.start);
+  return items.sort((a, b) => compareText(a.file.path, b.file.path) || a.fn.start - b.fn.start);
 }
 
 /**
@@ -392,7 +393,7 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
     if (item.evidence.kind === 'pf-lookup') item.parent = lookupParent(item, items) ?? fallback;
     else if (!item.parent) item.parent = fallback;
   }
-  return items.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.call.start - b.call.start);
+  return items.sort((a, b) => compareText(a.file.path, b.file.path) || a.call.start - b.call.start);
 }
 
 type Verdict = Classified | 'local' | undefined;

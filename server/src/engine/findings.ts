@@ -2,6 +2,7 @@
 import type { DriverModel, ReviewItem } from './driver';
 import { RULES, type Severity } from './rules';
 import type { Settings } from './settings';
+import { compareText } from './text';
 
 export interface RelatedLocation {
   path: string;
@@ -71,7 +72,7 @@ export function collectFindings(model: DriverModel, settings: Settings, opts: Fi
       out.push(toFinding(item, primary.meta.id, 'none', documentedMessage(item), isSuppressed(item, primary.meta.id)));
     }
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column);
+  return out.sort((a, b) => compareText(a.path, b.path) || a.line - b.line || a.column - b.column);
 }
 
 function documentedMessage(item: Exclude<ReviewItem, { kind: 'driver' }>): string {

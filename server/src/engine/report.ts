@@ -23,6 +23,7 @@ import {
 } from './maintainers';
 import { KNOWN_PARENTS, parentHeaderFor, parentHeaderForRelative, type ParentHeader } from './parents';
 import type { Workspace } from './workspace';
+import { compareText } from './text';
 
 /** A source location: absolute path and 1-based line. */
 export interface ReportLocation {
@@ -225,7 +226,7 @@ function parentsOf(model: DriverModel): ReportParent[] {
       total: items.length, documented: items.filter((c) => c.documented).length,
       headers: [], entries: [], ackFrom: [], probable: [],
     };
-  }).sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
+  }).sort((a, b) => b.total - a.total || compareText(a.name, b.name));
 }
 
 function opsOf(model: DriverModel): ReportOps[] {
