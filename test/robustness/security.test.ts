@@ -87,16 +87,16 @@ describe('security', () => {
       const rel = path.relative(path.join(REPO, 'server', 'src'), f);
       const src = fs.readFileSync(f, 'utf8');
       for (const m of src.matchAll(/^import\s+([^;]*?)\s+from\s+'(?:node:)?(child_process|worker_threads|vm)'/gm)) {
-        const ok = m[2] === 'worker_threads' && (rel === 'cli/parallel.ts' || (rel === 'cli/main.ts' && /^\{\s*isMainThread\s*\}$/.test(m[1])));
+        const ok = m[2] === 'worker_threads' && rel === 'cli/parallel.ts';
         if (!ok) problems.push(`${rel}: imports ${m[2]} (${m[1]})`);
       }
       if (/\brequire\s*\(\s*(?!['"])/.test(src)) problems.push(`${rel}: require() of a computed path`);
       if (/\bimport\s*\(/.test(src)) problems.push(`${rel}: dynamic import()`);
       if (/\beval\s*\(|\bnew\s+Function\s*\(/.test(src)) problems.push(`${rel}: eval`);
-      for (const m of src.matchAll(/new\s+Worker\s*\(([^,)]*)/g)) if (m[1].trim() !== '__filename') problems.push(`${rel}: Worker(${m[1]})`);
+      for (const m of src.matchAll(/new\s+(?:Worker|\(threads\(\)\.Worker\))\s*\(([^,)]*)/g)) if (m[1].trim() !== '__filename') problems.push(`${rel}: Worker(${m[1]})`);
     }
     assert.deepEqual(problems, []);
-    assert.match(fs.readFileSync(path.join(REPO, 'server/src/cli/parallel.ts'), 'utf8'), /new\s+Worker\s*\(\s*__filename/, 'the pool starts its own module');
+    assert.match(fs.readFileSync(path.join(REPO, 'server/src/cli/parallel.ts'), 'utf8'), /new\s+\(threads\(\)\.Worker\)\(\s*__filename/, 'the pool starts its own module');
   });
 
   it('restricted workspace: a kernelTree outside the workspace folder is ignored and logged (header declarations unseen); unrestricted uses it', async () => {

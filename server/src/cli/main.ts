@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { isMainThread } from 'worker_threads';
 import { applyEdits, decodeSource, normalizeSettings, RULES, Workspace, type Finding, type Notice, type Settings } from '../engine';
 import { toolVersion } from '../node/docs';
 import { nodeFileSystem } from '../node/fsHost';
@@ -16,7 +15,7 @@ import type { AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
 import { runReport } from './report';
 import { mergeTargets, walkPaths, type Target } from './discover';
-import { parallelCandidates, parallelCheck, WorkerPool } from './parallel';
+import { isCheckWorker, parallelCandidates, parallelCheck, WorkerPool } from './parallel';
 import { formatJson, formatSarif, formatText, type Format } from './formats';
 import type * as Diff from './diff';
 
@@ -239,4 +238,4 @@ function fixRefusal(file: string, allowed: string[]): string | undefined {
   return inside ? undefined : 'outside the paths given on the command line';
 }
 
-if (require.main === module && isMainThread) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+if (require.main === module && !isCheckWorker()) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
