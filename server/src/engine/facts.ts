@@ -645,7 +645,7 @@ function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, fa
       collectDeclaration(node, fn, facts, text);
       return undefined;
     case 'assignment_expression':
-      collectAssignment(node, fn, facts, text);
+      collectAssignment(node, start, fn, facts, text, lines);
       return undefined;
   }
   return undefined;
@@ -701,18 +701,79 @@ function initializerMembers(list: SyntaxNode): OpsMemberFact[] {
   return members;
 }
 
-function collectAssignment(node: SyntaxNode, fn: FunctionFact | undefined, facts: FileFacts, text: string): void {
-  const left = node.childForFieldName('left');
-  const right = node.childForFieldName('right');
-  if (!left || !right) return;
-  if (left.type === 'identifier' && fn) {
-    facts.localAssigns.push({ fn: fn.name, local: left.text, refs: refsOfNode(right, text) });
-  } else if (left.type === 'field_expression') {
-    const member = left.childForFieldName('field')?.text;
-    if (!member) return;
-    if (right.type === 'identifier') {
-      facts.memberAssigns.push({ member, fn: right.text, line: right.startPosition.row, column: right.startPosition.column });
-    }
-    facts.fieldAssigns.push({ field: member, refs: refsOfNode(right, text) });
+/**
+ * `left = right` (or a compound `op=`), read from the node's text: the operator is
+ * the first `=` outside brackets and literals (a left operand is unary or postfix, so
+ * it holds none), which spares three node lookups per assignment of a cold check.
+ */
+function collectAssignment(node: SyntaxNode, start: number, fn: FunctionFact | undefined, facts: FileFacts, text: string, lines: LineIndex): void {
+  const end = node.endIndex;
+  const op = assignmentOperator(text, start, end);
+  if (!op) return;
+  const left = withoutComments(text.slice(start, op.start)).trim();
+  let rightStart = op.end;
+  while (rightStart < end && isBlank(text.charCodeAt(rightStart))) rightStart++;
+  if (rightStart >= end) return;
+  if (isIdentifier(left)) {
+    if (fn) facts.localAssigns.push({ fn: fn.name, local: left, refs: refsIn(text, rightStart, end, false)[0] ?? { idents: [], fields: [] } });
+    return;
   }
+  const member = fieldOf(left);
+  if (!member) return;
+  const right = text.slice(rightStart, end).trim();
+  if (isIdentifier(right)) {
+    const pos = lines.positionAt(rightStart);
+    facts.memberAssigns.push({ member, fn: right, line: pos.line, column: pos.character });
+  }
+  facts.fieldAssigns.push({ field: member, refs: refsIn(text, rightStart, end, false)[0] ?? { idents: [], fields: [] } });
+}
+
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
+/** Words tree-sitter-c reads as literals, not identifiers. */
+const LITERAL_WORDS = new Set(['NULL', 'nullptr', 'true', 'TRUE', 'false', 'FALSE']);
+const isIdentifier = (s: string) => IDENTIFIER.test(s) && !LITERAL_WORDS.has(s);
+const LAST_FIELD = /(?:\.|->)\s*([A-Za-z_]\w*)$/;
+const COMPOUND_OPERATOR_CHARS = '+-*/%&|^<>';
+
+/** The assignment operator in text[start, end): `=`, or `+=`, `<<=`, ... */
+function assignmentOperator(text: string, start: number, end: number): { start: number; end: number } | undefined {
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x29 || c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x22 || c === 0x27) {
+      for (i++; i < end && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 0x0a; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? end : close + 1;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? end : nl;
+    } else if (c === 0x3d /* = */ && depth === 0) {
+      if (text.charCodeAt(i + 1) === 0x3d) return undefined; // `==`: not an assignment after all
+      let opStart = i;
+      while (opStart > start && COMPOUND_OPERATOR_CHARS.includes(text[opStart - 1])) opStart--;
+      return { start: opStart, end: i + 1 };
+    }
+  }
+  return undefined;
+}
+
+/** The member a postfix `a->b.c` names last; undefined for anything else (`*p->x`, a cast, a subscript). */
+function fieldOf(left: string): string | undefined {
+  const m = LAST_FIELD.exec(left);
+  if (!m) return undefined;
+  const first = left.charCodeAt(0);
+  if (first === 0x28 /* ( */) {
+    // `(*p).x` and `(a)->x` are postfix; `(struct x *)p->y` is a cast.
+    const close = closingParen(left, 0, left.length);
+    const after = left.slice(close + 1).trimStart();
+    return after.startsWith('.') || after.startsWith('->') || after.startsWith('[') || after.startsWith('(') ? m[1] : undefined;
+  }
+  return isIdentStart(first) ? m[1] : undefined;
+}
+
+function withoutComments(s: string): string {
+  return s.includes('/') ? s.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ') : s;
 }
