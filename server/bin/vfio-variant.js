@@ -4,9 +4,10 @@
  * Launcher for the CLI. npm run build (and so npm install) produces both the
  * modules tsc compiles to out/ and, from the same sources, the one-file bundle
  * out/cli/vfio-variant.js (scripts/build-cli.mjs), which loads in about half the
- * time. The bundle runs while every file it was built from, and the bundle
- * itself, still has the mtime and size recorded at build time; otherwise (say a
- * source edited, then compiled by tsc alone) the modules in out/ run.
+ * time. The bundle runs while it and out/server/src/cli/main.js (which tsc
+ * rewrites on every build) still have the mtime and size recorded when it was
+ * built; otherwise (say a source edited, then compiled by tsc alone) the modules
+ * in out/ run.
  */
 const fs = require('fs');
 const path = require('path');
@@ -15,8 +16,8 @@ const REPO = path.join(__dirname, '..', '..');
 
 function bundleIsFresh() {
   try {
-    const recorded = JSON.parse(fs.readFileSync(path.join(REPO, 'out', 'cli', 'vfio-variant.inputs.json'), 'utf8'));
-    return recorded.every(([file, mtimeMs, size]) => {
+    const { stamps } = JSON.parse(fs.readFileSync(path.join(REPO, 'out', 'cli', 'vfio-variant.inputs.json'), 'utf8'));
+    return stamps.every(([file, mtimeMs, size]) => {
       const st = fs.statSync(path.join(REPO, file), { throwIfNoEntry: false });
       return st !== undefined && st.mtimeMs === mtimeMs && st.size === size;
     });
