@@ -62,4 +62,16 @@ describe('engine robustness', () => {
     }
     assert.ok(all.edits.some((e) => e.offset === commentStart), 'the function\'s kernel-doc goes above the comment');
   });
+
+  it('a fix never splits a line continued by a backslash (fuzz: seed 777123, case 111)', () => {
+    // `stati\` + newline + `c int f(...)`: for C one line; tree-sitter starts the function on the second.
+    const text = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstati\\\nc int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
+    const [finding] = ws.findings('/mem/main.c').findings;
+    assert.equal(finding?.name, 'mlx5_cmd_exec');
+    const all = ws.fixAll('/mem/main.c')!;
+    const fixes = [...ws.fixes('/mem/main.c', finding).flatMap((f) => f.edits), ...all.edits];
+    assert.ok(fixes.length > 0);
+    for (const e of fixes) assert.ok(!/\\\r?\n$/.test(text.slice(0, e.offset)), `edit at ${e.offset} splits the continued line`);
+  });
 });

@@ -67,8 +67,9 @@ export function isSuppression(comment: CommentFact): boolean {
 
 /**
  * The start of `line`, or, when a comment runs across that point (`*\/ int f(`
- * on one line), the start of the line the comment begins on: an insertion
- * must never land inside the user's comment. (Found by fuzzing.)
+ * on one line) or the line continues the one above, the start of the line the
+ * comment or the continued line begins on: an insertion must never land inside
+ * the user's comment or split a spliced line. (Found by fuzzing.)
  */
 export function insertionPoint(file: SourceFile, line: number): number {
   let offset = file.lines.lineStart(line);
@@ -79,6 +80,13 @@ export function insertionPoint(file: SourceFile, line: number): number {
         offset = file.lines.lineStart(c.startLine);
         moved = true;
       }
+    }
+    // Nor between a line ending in a backslash and the line it continues (found by fuzzing).
+    let at = file.lines.positionAt(offset).line;
+    while (at > 0 && file.lines.lineText(at - 1).endsWith('\\')) at--;
+    if (file.lines.lineStart(at) !== offset) {
+      offset = file.lines.lineStart(at);
+      moved = true;
     }
   }
   return offset;
