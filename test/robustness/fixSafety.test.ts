@@ -56,6 +56,17 @@ describe('--fix safety', () => {
     assert.equal(fs.statSync(file).mode & 0o7777, 0o604);
   });
 
+  it('a second BOM (a U+FEFF character right after the BOM) stays in the file (fuzz: seed 4242, CLI case 22)', () => {
+    const dir = tempDir({ 'main.c': Buffer.concat([BOM, BOM, Buffer.from(`// SPDX-License-Identifier: GPL-2.0\n${DRIVER}`)]) });
+    const file = path.join(dir, 'main.c');
+    const r = runCli(['check', '--fix', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    const bytes = fs.readFileSync(file);
+    assert.ok(bytes.subarray(0, 6).equals(Buffer.concat([BOM, BOM])), `both kept: ${bytes.subarray(0, 12).toString('hex')}`);
+    assert.match(bytes.subarray(6).toString('utf8'), /^\/\/ SPDX-License-Identifier: GPL-2\.0\n/);
+    assert.match(bytes.toString('utf8'), /\/\*\*\n \* f\(\) - /, 'the template was inserted');
+  });
+
   it('a file changed between the temporary write and the rename is not written; exit 2; no temporary file left', async () => {
     const dir = tempDir({ 'main.c': DRIVER });
     const file = path.join(dir, 'main.c');

@@ -25,8 +25,10 @@ export type DecodedText =
   | { ok: true; text: string; /** bytes were not valid UTF-8; replacement characters stand in */ lossy: boolean; bom: boolean }
   | { ok: false; reason: string };
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-const lossyDecoder = new TextDecoder('utf-8');
+// ignoreBOM: the BOM is taken off below, once; TextDecoder would silently take off a
+// second one too, and --fix would then write the file back without it (found by fuzzing).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossyDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Decodes C source bytes, refusing binary content. */
 export function decodeSource(bytes: Uint8Array): DecodedText {
