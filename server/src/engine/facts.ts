@@ -318,17 +318,28 @@ function closingParen(text: string, open: number, limit: number): number {
     const c = text.charCodeAt(i);
     if (c === 0x28) depth++;
     else if (c === 0x29 && --depth === 0) return i;
-    else if (c === 0x22 || c === 0x27) {
-      for (i++; i < limit && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 0x0a; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
-      const endC = text.indexOf('*/', i + 2);
-      i = endC < 0 ? limit : endC + 1;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? limit : nl;
-    }
+    else i = lastOfLiteralOrComment(text, i, limit) ?? i;
   }
   return limit - 1;
+}
+
+/** When a string or char literal or a comment starts at `i`: the index of its last character (or where it stops at `limit`). */
+function lastOfLiteralOrComment(text: string, i: number, limit: number): number | undefined {
+  const c = text.charCodeAt(i);
+  if (c === 0x22 || c === 0x27) {
+    let j = i + 1;
+    for (; j < limit && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 0x0a; j++) if (text.charCodeAt(j) === 0x5c) j++;
+    return j;
+  }
+  if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+    const close = text.indexOf('*/', i + 2);
+    return close < 0 ? limit : close + 1;
+  }
+  if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+    const nl = text.indexOf('\n', i);
+    return nl < 0 ? limit : nl;
+  }
+  return undefined;
 }
 
 /**
@@ -742,20 +753,12 @@ function assignmentOperator(text: string, start: number, end: number): { start: 
     const c = text.charCodeAt(i);
     if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
     else if (c === 0x29 || c === 0x5d || c === 0x7d) depth--;
-    else if (c === 0x22 || c === 0x27) {
-      for (i++; i < end && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 0x0a; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? end : close + 1;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? end : nl;
-    } else if (c === 0x3d /* = */ && depth === 0) {
+    else if (c === 0x3d /* = */ && depth === 0) {
       if (text.charCodeAt(i + 1) === 0x3d) return undefined; // `==`: not an assignment after all
       let opStart = i;
       while (opStart > start && COMPOUND_OPERATOR_CHARS.includes(text[opStart - 1])) opStart--;
       return { start: opStart, end: i + 1 };
-    }
+    } else i = lastOfLiteralOrComment(text, i, end) ?? i;
   }
   return undefined;
 }
