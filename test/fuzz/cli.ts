@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { diffLines } from 'diff';
 import { CLI } from '../support/cli';
 import { scratchKernelCopy } from '../support/kernel';
-import type { CaseFailure, FuzzReport } from './engine';
+import { runCases, type FuzzReport } from './engine';
 import { caseRng, loadCorpus, mutateBytes, mutateText } from './mutate';
 
 export const CLI_CASE_BOUND_MS = Number(process.env.FUZZ_CLI_BOUND_MS ?? 60000);
@@ -123,19 +123,5 @@ export function runCliCase(seed: number, index: number, opts: { heavy?: boolean 
 }
 
 export function fuzzCli(seed: number, count: number, opts: { heavyEvery?: number; log?: (s: string) => void } = {}): FuzzReport {
-  const failures: CaseFailure[] = [];
-  let slowestMs = 0;
-  const heavyEvery = opts.heavyEvery ?? 0;
-  for (let i = 0; i < count; i++) {
-    const heavy = heavyEvery > 0 && i % heavyEvery === heavyEvery - 1;
-    try {
-      const r = runCliCase(seed, i, { heavy });
-      slowestMs = Math.max(slowestMs, r.ms);
-    } catch (e) {
-      const err = e as Error & { ops?: string[]; file?: string };
-      failures.push({ seed, index: i, target: 'cli', file: err.file ?? '', ops: err.ops ?? [], error: err.message });
-      opts.log?.(`cli case ${i} (seed ${seed}) failed: ${err.message.split('\n')[0]}`);
-    }
-  }
-  return { cases: count, failures, slowestMs };
+  return runCases('cli', seed, count, opts, (i, heavy) => runCliCase(seed, i, { heavy }));
 }

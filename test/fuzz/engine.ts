@@ -114,21 +114,34 @@ export function runEngineCase(seed: number, index: number, opts: { heavy?: boole
 }
 
 export function fuzzEngine(seed: number, count: number, opts: { heavyEvery?: number; log?: (s: string) => void } = {}): FuzzReport {
+  return runCases('engine', seed, count, { heavyEvery: 10, ...opts }, (i, heavy) => {
+    const r = runEngineCase(seed, i, { heavy });
+    if (r.ms > ENGINE_STEP_BOUND_MS) return { ...r, error: `an analysis step took ${Math.round(r.ms)} ms (bound ${ENGINE_STEP_BOUND_MS})` };
+    return r;
+  });
+}
+
+/**
+ * Runs cases 0..count-1 of one target, every `heavyEvery`-th heavy, and collects
+ * failures: a thrown error (carrying its ops and file) or an `error` the case returns.
+ */
+export function runCases(
+  target: CaseFailure['target'], seed: number, count: number, opts: { heavyEvery?: number; log?: (s: string) => void },
+  runCase: (index: number, heavy: boolean) => { ms: number; ops: string[]; file: string; error?: string },
+): FuzzReport {
   const failures: CaseFailure[] = [];
   let slowestMs = 0;
-  const heavyEvery = opts.heavyEvery ?? 10;
+  const heavyEvery = opts.heavyEvery ?? 0;
   for (let i = 0; i < count; i++) {
     const heavy = heavyEvery > 0 && i % heavyEvery === heavyEvery - 1;
     try {
-      const r = runEngineCase(seed, i, { heavy });
+      const r = runCase(i, heavy);
       slowestMs = Math.max(slowestMs, r.ms);
-      if (r.ms > ENGINE_STEP_BOUND_MS) {
-        failures.push({ seed, index: i, target: 'engine', file: r.file, ops: r.ops, error: `an analysis step took ${Math.round(r.ms)} ms (bound ${ENGINE_STEP_BOUND_MS})` });
-      }
+      if (r.error) failures.push({ seed, index: i, target, file: r.file, ops: r.ops, error: r.error });
     } catch (e) {
       const err = e as Error & { ops?: string[]; file?: string };
-      failures.push({ seed, index: i, target: 'engine', file: err.file ?? '', ops: err.ops ?? [], error: err.stack ?? String(e) });
-      opts.log?.(`engine case ${i} (seed ${seed}) failed: ${err.message}`);
+      failures.push({ seed, index: i, target, file: err.file ?? '', ops: err.ops ?? [], error: err.stack ?? String(e) });
+      opts.log?.(`${target} case ${i} (seed ${seed}) failed: ${err.message.split('\n')[0]}`);
     }
   }
   return { cases: count, failures, slowestMs };

@@ -72,10 +72,6 @@ class Overlay {
 
   constructor(private readonly text: string) {}
 
-  get size(): number {
-    return this.changed.size;
-  }
-
   at(i: number): string {
     return this.changed.get(i) ?? this.text[i];
   }
