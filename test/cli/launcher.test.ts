@@ -1,0 +1,70 @@
+/**
+ * server/bin/vfio-variant.js: runs the bundle with V8's code cache while the
+ * bundle is fresh. Run on a copy of the install, so the cache this test writes
+ * and spoils is not the one other test files use at the same time.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../support/cli';
+import { REPO } from '../support/kernel';
+
+const EXAMPLE = path.join(REPO, 'examples', 'acme-vfio');
+
+describe('CLI launcher', () => {
+  let root: string;
+  let cache: string;
+  const run = () => spawnSync(process.execPath, [path.join(root, 'server', 'bin', 'vfio-variant.js'), 'check', '--format', 'json', EXAMPLE], { encoding: 'utf8' });
+  const expected = () => runCli(['check', '--format', 'json', EXAMPLE]).stdout;
+
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-variant-launcher-'));
+    for (const d of ['server/bin', 'out/cli', 'out/server/src']) fs.mkdirSync(path.join(root, d), { recursive: true });
+    fs.copyFileSync(path.join(REPO, 'server/bin/vfio-variant.js'), path.join(root, 'server/bin/vfio-variant.js'));
+    fs.copyFileSync(path.join(REPO, 'out/cli/vfio-variant.js'), path.join(root, 'out/cli/vfio-variant.js'));
+    fs.copyFileSync(path.join(REPO, 'package.json'), path.join(root, 'package.json'));
+    for (const link of ['node_modules', 'docs', 'out/server/src/cli']) fs.symlinkSync(path.join(REPO, link), path.join(root, link));
+    // Stamps of the copy as it is (out/server/src/cli/main.js is the repo's, through the link).
+    const inputs = JSON.parse(fs.readFileSync(path.join(REPO, 'out/cli/vfio-variant.inputs.json'), 'utf8'));
+    inputs.stamps = inputs.stamps.map(([file]: [string]) => {
+      const st = fs.statSync(path.join(root, file));
+      return [file, st.mtimeMs, st.size];
+    });
+    fs.writeFileSync(path.join(root, 'out/cli/vfio-variant.inputs.json'), JSON.stringify(inputs));
+    cache = path.join(root, 'out/cli/vfio-variant.js.v8cache');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('writes the code cache on the first run and then runs from it, with the same output', () => {
+    const want = expected();
+    assert.ok(JSON.parse(want).findings.length > 0);
+    assert.ok(!fs.existsSync(cache));
+    const first = run();
+    assert.equal(first.stdout, want, first.stderr);
+    assert.ok(fs.statSync(cache).size > 10_000, 'cache written');
+    const written = fs.statSync(cache).mtimeMs;
+    const second = run();
+    assert.equal(second.stdout, want, second.stderr);
+    assert.equal(fs.statSync(cache).mtimeMs, written, 'an accepted cache is not written again');
+  });
+
+  it('a spoilt cache is rejected by V8, the run is unaffected, and the cache is written anew', () => {
+    fs.writeFileSync(cache, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) & 0xff)));
+    const r = run();
+    assert.equal(r.stdout, expected(), r.stderr);
+    assert.equal(r.status, 1);
+    assert.ok(fs.statSync(cache).size > 10_000, 'cache written again');
+    assert.equal(run().stdout, r.stdout);
+  });
+
+  it('a stale bundle is not run: the modules tsc compiled run instead, with no cache', () => {
+    fs.rmSync(cache);
+    fs.appendFileSync(path.join(root, 'out/cli/vfio-variant.js'), '\nthrow new Error("stale bundle ran");\n');
+    const r = run();
+    assert.equal(r.stdout, expected(), r.stderr);
+    assert.ok(!fs.existsSync(cache));
+  });
+});
