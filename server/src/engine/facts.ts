@@ -288,28 +288,203 @@ function lookUpContext(tree: Tree, call: CallFact): CallContext {
   return { anchorLines: anchorLinesOf(node), resultLocal: result.local, resultField: result.field };
 }
 
-function paramsOf(declarator: SyntaxNode): { params: ParamFact[]; variadic: boolean } {
-  const list = declarator.childForFieldName('parameters');
+/**
+ * The parameters of a function whose name ends at `nameEnd`: the list in the
+ * `(...)` that follows, split at top-level commas; unnamed ones (`void`,
+ * `struct x *`) are left out, as kernel-doc leaves them.
+ */
+function paramsAfter(text: string, nameEnd: number, limit: number): { params: ParamFact[]; variadic: boolean } {
   const params: ParamFact[] = [];
   let variadic = false;
-  for (const p of list?.namedChildren ?? []) {
-    if (p.type === 'variadic_parameter') variadic = true;
-    if (p.type !== 'parameter_declaration') continue;
-    const id = innermostIdentifier(p.childForFieldName('declarator'));
-    if (!id) continue; // `(void)` or an unnamed parameter
-    params.push({ name: id.text });
+  const nextParen = (from: number) => {
+    while (from < limit && isBlank(text.charCodeAt(from))) from++;
+    return text.charCodeAt(from) === 0x28 ? from : -1;
+  };
+  let open = nextParen(nameEnd);
+  if (open < 0) return { params, variadic };
+  let close = closingParen(text, open, limit);
+  // `BTREE_FN(insert)(struct btree_head *head, ...)`: a macro makes the name; the last list holds the parameters.
+  for (let next; (next = nextParen(close + 1)) >= 0;) close = closingParen(text, (open = next), limit);
+  for (const [from, to] of topLevelPieces(text, open + 1, close)) {
+    const d = readDeclarator(text, from, to, true);
+    if (d.ellipsis) variadic = true;
+    else if (d.name !== undefined) params.push({ name: d.name });
   }
-  if (list && /\.\.\.\s*\)$/.test(list.text)) variadic = true;
   return { params, variadic };
 }
 
-function returnsValue(def: SyntaxNode): boolean {
-  const type = def.childForFieldName('type');
-  const decl = def.childForFieldName('declarator');
-  const pointer = decl?.type === 'pointer_declarator';
-  return !(type?.type === 'primitive_type' && type.text === 'void' && !pointer);
+/** Whether a function returns a value: anything but a plain `void` before its name (`void *` returns one). */
+function returnsValue(text: string, start: number, nameStart: number): boolean {
+  let lastWord = '';
+  let pointerAfter = false;
+  for (let i = start; i < nameStart; i++) {
+    const c = text.charCodeAt(i);
+    if (isIdentStart(c)) {
+      const j = identifierEnd(text, i);
+      lastWord = text.slice(i, j);
+      pointerAfter = false;
+      i = j - 1;
+    } else if (c === 0x2a /* * */ || c === 0x28 /* ( */) pointerAfter = true;
+    else i = lastOfLiteralOrComment(text, i, nameStart) ?? i;
+  }
+  return lastWord !== 'void' || pointerAfter;
 }
 
+function identifierEnd(text: string, i: number): number {
+  while (isIdentPart(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** text[start, end) split at commas outside brackets, literals and comments; a closing `;` is left out. */
+function topLevelPieces(text: string, start: number, end: number): [number, number][] {
+  const pieces: [number, number][] = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x29 || c === 0x5d || c === 0x7d) depth--;
+    else if ((c === 0x2c /* , */ || c === 0x3b /* ; */) && depth === 0) {
+      pieces.push([from, i]);
+      from = i + 1;
+      if (c === 0x3b) return pieces;
+    } else i = lastOfLiteralOrComment(text, i, end) ?? i;
+  }
+  pieces.push([from, end]);
+  return pieces;
+}
+
+/** Words that make up types, never a declared name. */
+const TYPE_WORDS = new Set([
+  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile',
+  'restrict', '__restrict', 'static', 'extern', 'register', 'auto', 'inline', '__inline', '__inline__', 'struct', 'union',
+  'enum', '_Atomic', '_Complex', 'NULL',
+]);
+const TAG_WORDS = new Set(['struct', 'union', 'enum']);
+/** Words followed by a parenthesised operand that is part of the type, not a declarator. */
+const TYPE_OPERATORS = new Set(['typeof', '__typeof__', '__typeof', 'typeof_unqual', '_Alignas', 'alignas', '__attribute__', '__attribute', '_Atomic']);
+
+interface Declarator {
+  name?: string;
+  /** `name(...)`: a function, not a variable. */
+  isFunction: boolean;
+  /** Where a top-level `=` starts the initializer, if there is one. */
+  valueStart?: number;
+  ellipsis: boolean;
+}
+
+/**
+ * The name one declarator declares, read from its text: `*p`, `a[4]`, `x = 1`,
+ * `(*fn)(int)`, `const struct s *const y`. `typed`: the text starts with the
+ * type (a parameter, a declaration's first declarator), so a lone word is a
+ * type, not a name.
+ */
+function readDeclarator(text: string, start: number, end: number, typed: boolean): Declarator {
+  // Words that are not type keywords (the last may be the name), and whether a base type keyword came.
+  let words = 0;
+  let baseType = false;
+  let last: { start: number; end: number } | undefined;
+  let afterTag = false;
+  let lastAfterTag = false;
+  const declared = (isFunction: boolean, valueStart?: number): Declarator => {
+    // With the type in the text, a name needs a complete type before it: `foo_t x`, `int x`, `struct s x`, not `const foo_t`.
+    const named = last !== undefined && !lastAfterTag && (!typed || words >= 2 || (words === 1 && baseType));
+    return { name: named ? text.slice(last!.start, last!.end) : undefined, isFunction, valueStart, ellipsis: false };
+  };
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isIdentStart(c)) {
+      const j = identifierEnd(text, i);
+      const word = text.slice(i, j);
+      i = j - 1;
+      if (TYPE_OPERATORS.has(word)) {
+        let k = j;
+        while (k < end && isBlank(text.charCodeAt(k))) k++;
+        if (text.charCodeAt(k) === 0x28) i = closingParen(text, k, end);
+        baseType = true;
+      } else if (TYPE_WORDS.has(word)) {
+        if (BASE_TYPES.has(word)) baseType = true;
+      } else {
+        words++;
+        last = { start: j - word.length, end: j };
+        lastAfterTag = afterTag;
+      }
+      afterTag = TAG_WORDS.has(word);
+      continue;
+    }
+    if (c === 0x3d /* = */) return declared(false, i);
+    if (c === 0x2e /* . */ && text.startsWith('...', i)) return { isFunction: false, ellipsis: true };
+    if (c === 0x28 /* ( */) {
+      const close = closingParen(text, i, end);
+      let k = i + 1;
+      while (k < close && isBlank(text.charCodeAt(k))) k++;
+      if (text.charCodeAt(k) === 0x2a /* * */ || text.charCodeAt(k) === 0x5e /* ^ */) {
+        // `(*name)(...)`: a pointer to a function (or to an array); the name is inside.
+        const inner = readDeclarator(text, i + 1, close, false);
+        let eq = close + 1;
+        while (eq < end && text.charCodeAt(eq) !== 0x3d) eq = (lastOfLiteralOrComment(text, eq, end) ?? eq) + 1;
+        return { name: inner.name, isFunction: false, ellipsis: false, valueStart: eq < end ? eq : undefined };
+      }
+      const asFunction = declared(true);
+      if (asFunction.name !== undefined) return asFunction; // `name(...)`: a function declarator
+      if (typed && words === 1 && !baseType) {
+        // `DEFINE_MUTEX(m)`, `DECLARE_BITMAP(b, 8)`: a macro that declares its first argument.
+        const arg = readDeclarator(text, i + 1, topLevelPieces(text, i + 1, close)[0][1], false);
+        if (arg.name !== undefined) {
+          let eq = close + 1;
+          while (eq < end && text.charCodeAt(eq) !== 0x3d) eq = (lastOfLiteralOrComment(text, eq, end) ?? eq) + 1;
+          return { name: arg.name, isFunction: false, ellipsis: false, valueStart: eq < end ? eq : undefined };
+        }
+      }
+      i = close;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      // Array bounds, a struct body: nothing in there is declared here. A body completes the type.
+      if (c === 0x7b) {
+        afterTag = false;
+        baseType = true;
+      }
+      let depth = 0;
+      for (; i < end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5b || d === 0x7b || d === 0x28) depth++;
+        else if ((d === 0x5d || d === 0x7d || d === 0x29) && --depth === 0) break;
+        else i = lastOfLiteralOrComment(text, i, end) ?? i;
+      }
+    } else if (c !== 0x2a) i = lastOfLiteralOrComment(text, i, end) ?? i;
+  }
+  return declared(false);
+}
+
+const BASE_TYPES = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool']);
+
+/**
+ * A declaration inside a function: its names become locals, and `x = expr`
+ * initializers local assignments. Returns false, leaving it to the tree, for an
+ * initializer list of a struct (it may be an ops table).
+ */
+function collectLocals(text: string, start: number, end: number, fn: FunctionFact, facts: FileFacts): boolean {
+  const pieces = topLevelPieces(text, start, end);
+  const found: Declarator[] = [];
+  for (let p = 0; p < pieces.length; p++) {
+    const [from, to] = pieces[p];
+    const d = readDeclarator(text, from, to, p === 0);
+    if (d.valueStart !== undefined) {
+      let v = d.valueStart + 1;
+      while (v < to && isBlank(text.charCodeAt(v))) v++;
+      if (text.charCodeAt(v) === 0x7b /* { */ && /\b(?:struct|union)\b/.test(text.slice(start, pieces[0][1]))) return false;
+    }
+    found.push(d);
+  }
+  for (let p = 0; p < found.length; p++) {
+    const d = found[p];
+    if (d.name === undefined || d.isFunction) continue;
+    fn.locals.add(d.name);
+    if (d.valueStart === undefined) continue;
+    const refs = refsIn(text, d.valueStart + 1, pieces[p][1], false)[0] ?? { idents: [], fields: [] };
+    facts.localAssigns.push({ fn: fn.name, local: d.name, refs });
+  }
+  return true;
+}
 
 /** The `)` closing the `(` at `open`, before `limit`; literals and comments skipped. */
 function closingParen(text: string, open: number, limit: number): number {
@@ -610,13 +785,16 @@ function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, fa
   const type = node.type;
   switch (type) {
     case 'comment': {
-      const startLine = node.startPosition.row;
-      const endLine = node.endPosition.row;
-      const before = lines.lineText(startLine).slice(0, node.startPosition.column);
-      const after = lines.lineText(endLine).slice(node.endPosition.column);
-      const ctext = text.slice(node.startIndex, node.endIndex);
+      const end = node.endIndex;
+      const from = lines.positionAt(start);
+      const to = lines.positionAt(end);
+      const startLine = from.line;
+      const endLine = to.line;
+      const before = lines.lineText(startLine).slice(0, from.character);
+      const after = lines.lineText(endLine).slice(to.character);
+      const ctext = text.slice(start, end);
       facts.comments.push({
-        start: node.startIndex, end: node.endIndex, startLine, endLine, text: ctext,
+        start, end, startLine, endLine, text: ctext,
         standalone: before.trim() === '' && after.trim() === '',
         kernelDoc: /^\/\*\*(?!\*)/.test(ctext),
       });
@@ -640,20 +818,27 @@ function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, fa
       return undefined; // macro bodies are text, not code
     }
     case 'function_definition': {
+      // The tree finds the name; the rest is read from the text (each node lookup
+      // crosses into the binding: ~20 per function cost 5 ms of a cold check).
       const decl = functionDeclarator(node.childForFieldName('declarator'));
       const id = decl ? innermostIdentifier(decl.childForFieldName('declarator')) : null;
       if (!decl || !id) return undefined;
-      const { params, variadic } = paramsOf(decl);
+      const nameStart = id.startIndex;
+      const nameEnd = identifierEnd(text, nameStart);
+      const end = node.endIndex;
+      const { params, variadic } = paramsAfter(text, nameEnd, end);
+      const namePos = lines.positionAt(nameStart);
       const opened: FunctionFact = {
-        name: id.text, nameStart: id.startIndex, nameLine: id.startPosition.row, nameColumn: id.startPosition.column,
-        start: node.startIndex, startLine: node.startPosition.row, end: node.endIndex, endLine: node.endPosition.row,
-        params, variadic, returnsValue: returnsValue(node), locals: new Set(params.map((p) => p.name)),
+        name: text.slice(nameStart, nameEnd), nameStart, nameLine: namePos.line, nameColumn: namePos.character,
+        start, startLine: lines.positionAt(start).line, end, endLine: lines.positionAt(end).line,
+        params, variadic, returnsValue: returnsValue(text, start, nameStart), locals: new Set(params.map((p) => p.name)),
       };
       facts.functions.push(opened);
       return opened;
     }
     case 'declaration':
-      collectDeclaration(node, fn, facts, text);
+      // A function's locals are read from the text; file scope needs the tree (struct tags, initializer lists).
+      if (!fn || !collectLocals(text, start, node.endIndex, fn, facts)) collectDeclaration(node, fn, facts, text);
       return undefined;
     case 'assignment_expression':
       collectAssignment(node, start, fn, facts, text, lines);
