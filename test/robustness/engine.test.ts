@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { normalizeSettings, Workspace } from '../../server/src/engine';
+import { createSourceFile } from '../../server/src/engine/sourceFile';
 import { memoryHost } from '../support/memoryHost';
 import { runCli } from '../support/cli';
 
@@ -25,6 +26,17 @@ describe('engine robustness', () => {
     ws.openDocument('/mem/main.c', text, 1);
     ws.updateDocument('/mem/main.c', DRIVER.replace(/\r/g, '\n'), 2);
     assert.equal(ws.findings('/mem/main.c').findings.length, 1);
+  });
+
+  it('100k chained assignments and 20k nested calls: what each mentions is capped, so memory stays linear (ran out of 4 GB before)', () => {
+    const chained = `void f(void)\n{\n${'a = '.repeat(100_000)}1;\n}\n`;
+    const nested = `void g(void)\n{\n${'f('.repeat(20_000)}x${')'.repeat(20_000)};\n}\n`;
+    const a = createSourceFile('/mem/a.c', chained, 1);
+    const b = createSourceFile('/mem/b.c', nested, 1);
+    assert.equal(a.facts.localAssigns.length, 100_000);
+    assert.ok(a.facts.localAssigns.every((x) => x.refs.idents.length <= 128));
+    assert.equal(b.facts.calls.length, 20_000);
+    assert.ok(b.facts.calls.every((c) => c.args.flatMap((r) => r.idents).length <= 128));
   });
 
   it('the CLI reports such a file with a notice and exits normally', () => {

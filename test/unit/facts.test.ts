@@ -77,4 +77,52 @@ describe('facts read from the text', () => {
     assert.equal(calls.find((c) => c.callee === 'other')?.throughPointer, true);
     assert.equal(calls.find((c) => c.callee === 'lookup')?.throughPointer, false);
   });
+
+  it('assignments: plain and compound, in conditions and loops, chained; not comparisons or designators; an initializer counts once', () => {
+    const g = facts(`
+static int set(struct dev *d, struct ops *o, void *buf)
+{
+	int ret = 0, i;
+	struct cfg c;
+
+	c = (struct cfg){ .mode = 1, .cb = handler };
+	if ((ret = probe(d)) != 0 || d->x == 1 || i <= 2 || i >= 3)
+		return ret;
+	for (i = 0; i < 4; i++)
+		d->count += i;
+	d->ops->save = o->save_fn;
+	d->a = d->b = buf;
+	*(u32 *)buf = 7;
+	*d->p = 1;
+	d->shift <<= 2; /* trailing */
+	return 0;
+}
+`);
+    assert.deepEqual(g.localAssigns.map((a) => a.local), ['ret', 'c', 'ret', 'i']);
+    assert.deepEqual(g.fieldAssigns.map((a) => a.field), ['count', 'save', 'a', 'b', 'shift']);
+    assert.deepEqual(g.fieldAssigns.find((a) => a.field === 'a')!.refs, { idents: ['d', 'buf'], fields: ['b'] });
+    assert.deepEqual(g.memberAssigns.map((m) => [m.member, m.fn]), [['count', 'i'], ['b', 'buf']]);
+  });
+
+  it('assignments the tree finds outside functions: an ops table split by #ifdef, a function it cannot name', () => {
+    const g = facts(`
+static const struct vfio_migration_ops my_mig_ops = {
+#ifdef CONFIG_MY_MIGRATION
+	.migration_set_state = my_set_state,
+#endif
+	.migration_get_state = my_get_state,
+};
+
+static MACRO_DEFINED_FN(stats)
+{
+	s->ops = my_ops_fn;
+}
+`);
+    const members = g.memberAssigns.map((m) => `${m.member}=${m.fn}`);
+    assert.ok(members.includes('ops=my_ops_fn'), members.join(' '));
+    const wired = [...g.opsInits.flatMap((o) => o.members.map((m) => `${m.member}=${m.fn}`)), ...members];
+    assert.ok(wired.includes('migration_set_state=my_set_state'), wired.join(' '));
+    assert.ok(wired.includes('migration_get_state=my_get_state'), wired.join(' '));
+  });
 });
+

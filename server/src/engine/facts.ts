@@ -158,13 +158,20 @@ const C_KEYWORDS = new Set([
  * from the text, not the tree: materialising every identifier node through the
  * node binding cost more than parsing the file. Comments and literals are skipped.
  */
+const MAX_REFS = 128;
+/** Longer than any real argument list (a call's arguments are read up to this far). */
+const MAX_ARGUMENTS_LENGTH = 16384;
+
 function refsIn(text: string, start: number, end: number, split: boolean): Refs[] {
   const out: Refs[] = [];
   let cur: Refs = { idents: [], fields: [] };
   let depth = 0;
   let member = false;
   let sawToken = false;
-  for (let i = start; i < end; i++) {
+  // Enough for any real expression; `a = b = c = ...` or `f(f(f(...)))` thousands deep
+  // would otherwise cost time and memory quadratic in their length.
+  let budget = MAX_REFS;
+  for (let i = start; i < end && budget > 0; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x2a /* * */) {
       const close = text.indexOf('*/', i + 2);
@@ -186,6 +193,7 @@ function refsIn(text: string, start: number, end: number, split: boolean): Refs[
       let j = i + 1;
       while (j < end && isIdentPart(text.charCodeAt(j))) j++;
       const word = text.slice(i, j);
+      budget--;
       if (member) cur.fields.push(word);
       else if (!C_KEYWORDS.has(word)) cur.idents.push(word);
       member = false;
@@ -771,7 +779,8 @@ function isBlank(c: number): boolean {
 /** `callee (args)` at `start`: a direct call; its arguments read from the text. */
 function recordCall({ start, callee }: { start: number; callee: string }, fn: FunctionFact, facts: FileFacts, text: string, lines: LineIndex): void {
   const open = text.indexOf('(', start + callee.length);
-  const close = closingParen(text, open, fn.end);
+  // Bounded: `f(f(f(...)))` thousands deep would make reading every call's arguments quadratic.
+  const close = closingParen(text, open, Math.min(fn.end, open + MAX_ARGUMENTS_LENGTH));
   const pos = lines.positionAt(start);
   facts.calls.push({
     callee, start, line: pos.line, column: pos.character, fn: fn.name,
