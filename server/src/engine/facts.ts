@@ -152,16 +152,17 @@ const C_KEYWORDS = new Set([
   'void', 'bool', 'float', 'double', 'typeof', '__typeof__', 'alignof', '_Alignof', 'static', 'register',
 ]);
 
+/** Names one expression may mention; more are not read (see refsIn). */
+const MAX_REFS = 128;
+/** Longer than any real argument list (a call's arguments are read up to this far). */
+const MAX_ARGUMENTS_LENGTH = 16384;
+
 /**
  * The identifiers and fields mentioned in text[start, end), split at top-level
  * commas when `split` (a call's argument list without its parentheses). Read
  * from the text, not the tree: materialising every identifier node through the
  * node binding cost more than parsing the file. Comments and literals are skipped.
  */
-const MAX_REFS = 128;
-/** Longer than any real argument list (a call's arguments are read up to this far). */
-const MAX_ARGUMENTS_LENGTH = 16384;
-
 function refsIn(text: string, start: number, end: number, split: boolean): Refs[] {
   const out: Refs[] = [];
   let cur: Refs = { idents: [], fields: [] };
@@ -366,7 +367,7 @@ function topLevelPieces(text: string, start: number, end: number): [number, numb
 const TYPE_WORDS = new Set([
   'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile',
   'restrict', '__restrict', 'static', 'extern', 'register', 'auto', 'inline', '__inline', '__inline__', 'struct', 'union',
-  'enum', '_Atomic', '_Complex', 'NULL',
+  'enum', '_Atomic', '_Complex',
 ]);
 const TAG_WORDS = new Set(['struct', 'union', 'enum']);
 /** Words followed by a parenthesised operand that is part of the type, not a declarator. */
@@ -429,20 +430,14 @@ function readDeclarator(text: string, start: number, end: number, typed: boolean
       if (text.charCodeAt(k) === 0x2a /* * */ || text.charCodeAt(k) === 0x5e /* ^ */) {
         // `(*name)(...)`: a pointer to a function (or to an array); the name is inside.
         const inner = readDeclarator(text, i + 1, close, false);
-        let eq = close + 1;
-        while (eq < end && text.charCodeAt(eq) !== 0x3d) eq = (lastOfLiteralOrComment(text, eq, end) ?? eq) + 1;
-        return { name: inner.name, isFunction: false, ellipsis: false, valueStart: eq < end ? eq : undefined };
+        return { name: inner.name, isFunction: false, ellipsis: false, valueStart: initializerAfter(text, close + 1, end) };
       }
       const asFunction = declared(true);
       if (asFunction.name !== undefined) return asFunction; // `name(...)`: a function declarator
       if (typed && words === 1 && !baseType) {
         // `DEFINE_MUTEX(m)`, `DECLARE_BITMAP(b, 8)`: a macro that declares its first argument.
         const arg = readDeclarator(text, i + 1, topLevelPieces(text, i + 1, close)[0][1], false);
-        if (arg.name !== undefined) {
-          let eq = close + 1;
-          while (eq < end && text.charCodeAt(eq) !== 0x3d) eq = (lastOfLiteralOrComment(text, eq, end) ?? eq) + 1;
-          return { name: arg.name, isFunction: false, ellipsis: false, valueStart: eq < end ? eq : undefined };
-        }
+        if (arg.name !== undefined) return { name: arg.name, isFunction: false, ellipsis: false, valueStart: initializerAfter(text, close + 1, end) };
       }
       i = close;
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
@@ -461,6 +456,13 @@ function readDeclarator(text: string, start: number, end: number, typed: boolean
     } else if (c !== 0x2a) i = lastOfLiteralOrComment(text, i, end) ?? i;
   }
   return declared(false);
+}
+
+/** The `=` starting an initializer in text[from, end), after a declarator's name. */
+function initializerAfter(text: string, from: number, end: number): number | undefined {
+  let eq = from;
+  while (eq < end && text.charCodeAt(eq) !== 0x3d) eq = (lastOfLiteralOrComment(text, eq, end) ?? eq) + 1;
+  return eq < end ? eq : undefined;
 }
 
 const BASE_TYPES = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool']);
