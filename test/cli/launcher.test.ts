@@ -4,7 +4,7 @@
  * and spoils is not the one other test files use at the same time.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,3 +68,37 @@ describe('CLI launcher', () => {
     assert.ok(!fs.existsSync(cache));
   });
 });
+
+describe('CLI output through a pipe', () => {
+  // ~600 KB of findings: ten times a pipe's buffer, so writes block on the reader.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-variant-pipe-'));
+  fs.writeFileSync(path.join(dir, 'main.c'), '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n'
+    + '\tmlx5_cmd_exec(m);\n'.repeat(2000) + '\treturn 0;\n}\n');
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cli = path.join(REPO, 'server', 'bin', 'vfio-variant.js');
+
+  it('a slow reader gets all of it', async () => {
+    const whole = spawnSync(process.execPath, [cli, 'check', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+    assert.ok(whole.length > 500_000, `${whole.length}`);
+    const child = spawn(process.execPath, [cli, 'check', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 300)); // the CLI is blocked on a full pipe meanwhile
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(status, 1);
+    assert.equal(Buffer.concat(chunks).toString('utf8'), whole);
+  });
+
+  it('a reader that goes away (`| head -1`) ends the CLI quietly with its usual status', async () => {
+    const child = spawn(process.execPath, [cli, 'check', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(status, 1, stderr);
+    assert.equal(stderr, '');
+  });
+});
+

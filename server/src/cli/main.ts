@@ -10,6 +10,7 @@ import { parseArgs } from 'util';
 import { applyEdits, decodeSource, normalizeSettings, RULES, Workspace, type Finding, type Notice, type Settings } from '../engine';
 import { toolVersion } from '../node/docs';
 import { nodeFileSystem } from '../node/fsHost';
+import { writeAllSync } from '../node/syncOutput';
 import type * as AtomicWrite from '../node/atomicWrite';
 import type { AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
@@ -53,7 +54,7 @@ export interface CliIO {
 
 /** `writeHooks`: a test seam for --fix (see AtomicWriteOptions). */
 export async function main(
-  argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, writeHooks: AtomicWriteOptions = {},
+  argv: string[], io: CliIO = { out: (s) => writeAllSync(1, s), err: (s) => writeAllSync(2, s) }, writeHooks: AtomicWriteOptions = {},
 ): Promise<number> {
   try {
     return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io, writeHooks);

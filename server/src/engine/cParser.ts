@@ -41,10 +41,10 @@ export interface ParsedText {
  * punctuation: 25 s), so a parse stops after 3 s plus 1 s per MB.
  */
 function parseWithin(masked: string, old?: Tree): Tree | undefined {
-  const deadline = performance.now() + 3000 + masked.length / 1000;
+  const deadline = Date.now() + 3000 + masked.length / 1000;
   // Called every ~20 µs of parsing; the clock is read on every 64th call (~1 ms).
   let calls = 0;
-  const progressCallback = () => (++calls & 63) === 0 && performance.now() > deadline;
+  const progressCallback = () => (++calls & 63) === 0 && Date.now() > deadline;
   const tree = parser().parse(masked, old, { bufferSize: bufferSizeFor(masked), progressCallback });
   if (!tree) parser().reset();
   return tree ?? undefined;
