@@ -56,6 +56,8 @@ describe('facts read from the text', () => {
     assert.equal(fn('get_buf').returnsValue, true);
     assert.equal(fn('plain').returnsValue, false);
     assert.equal(fn('BTREE_FN').returnsValue, true);
+    const attributed = facts('static void __attribute__((unused)) quiet(void)\n{\n}\nstatic int __attribute__((cold)) loud(void)\n{\n\treturn 0;\n}\n');
+    assert.deepEqual(attributed.functions.map((x) => [x.name, x.returnsValue]), [['quiet', false], ['loud', true]]);
   });
 
   it('locals: every declarator, pointers to functions and arrays, macro-declared names; not a prototype or a type name', () => {

@@ -330,9 +330,17 @@ function returnsValue(text: string, start: number, nameStart: number): boolean {
     const c = text.charCodeAt(i);
     if (isIdentStart(c)) {
       const j = identifierEnd(text, i);
-      lastWord = text.slice(i, j);
-      pointerAfter = false;
+      const word = text.slice(i, j);
       i = j - 1;
+      if (TYPE_OPERATORS.has(word)) {
+        // `__attribute__((cold))`, `typeof(x)`: their operand is no part of the return type's last word.
+        let k = j;
+        while (k < nameStart && isBlank(text.charCodeAt(k))) k++;
+        if (text.charCodeAt(k) === 0x28) i = closingParen(text, k, nameStart);
+        continue;
+      }
+      lastWord = word;
+      pointerAfter = false;
     } else if (c === 0x2a /* * */ || c === 0x28 /* ( */) pointerAfter = true;
     else i = lastOfLiteralOrComment(text, i, nameStart) ?? i;
   }
