@@ -334,9 +334,7 @@ function returnsValue(text: string, start: number, nameStart: number): boolean {
       i = j - 1;
       if (TYPE_OPERATORS.has(word)) {
         // `__attribute__((cold))`, `typeof(x)`: their operand is no part of the return type's last word.
-        let k = j;
-        while (k < nameStart && isBlank(text.charCodeAt(k))) k++;
-        if (text.charCodeAt(k) === 0x28) i = closingParen(text, k, nameStart);
+        i = operandEnd(text, j, nameStart);
         continue;
       }
       lastWord = word;
@@ -345,6 +343,13 @@ function returnsValue(text: string, start: number, nameStart: number): boolean {
     else i = lastOfLiteralOrComment(text, i, nameStart) ?? i;
   }
   return lastWord !== 'void' || pointerAfter;
+}
+
+/** After a TYPE_OPERATORS word ending at `j`: the `)` closing its operand, or `j - 1` when none follows. */
+function operandEnd(text: string, j: number, limit: number): number {
+  let k = j;
+  while (k < limit && isBlank(text.charCodeAt(k))) k++;
+  return text.charCodeAt(k) === 0x28 ? closingParen(text, k, limit) : j - 1;
 }
 
 function identifierEnd(text: string, i: number): number {
@@ -415,9 +420,7 @@ function readDeclarator(text: string, start: number, end: number, typed: boolean
       const word = text.slice(i, j);
       i = j - 1;
       if (TYPE_OPERATORS.has(word)) {
-        let k = j;
-        while (k < end && isBlank(text.charCodeAt(k))) k++;
-        if (text.charCodeAt(k) === 0x28) i = closingParen(text, k, end);
+        i = operandEnd(text, j, end);
         baseType = true;
       } else if (TYPE_WORDS.has(word)) {
         if (BASE_TYPES.has(word)) baseType = true;
