@@ -1,10 +1,14 @@
 /** The floors: a bare tree-sitter parse of every .c/.h file under a directory, and a bare incremental reparse. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRaw, type Tree } from '../server/src/engine/cParser';
+import { parseRaw, type Tree } from '../server/src/engine/syntax/cParser';
 
 export function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, f)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.[ch]$/.test(f))
+    .map((f) => path.join(dir, f))
+    .sort();
 }
 
 export function bareParse(dir: string): number {
@@ -35,8 +39,11 @@ export class BareIncremental {
       return { row, column: o - lineStart };
     };
     const edit = {
-      startIndex: offset, oldEndIndex: offset + removed, newEndIndex: offset + inserted.length,
-      startPosition: point(before, offset), oldEndPosition: point(before, offset + removed),
+      startIndex: offset,
+      oldEndIndex: offset + removed,
+      newEndIndex: offset + inserted.length,
+      startPosition: point(before, offset),
+      oldEndPosition: point(before, offset + removed),
       newEndPosition: point(this.text, offset + inserted.length),
     };
     const t0 = performance.now();

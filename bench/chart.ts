@@ -42,7 +42,9 @@ export function latencyChart(panels: Panel[], yLabel = 'ms'): string {
       parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
       parts.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(v < 10 ? 1 : 0)}</text>`);
     }
-    parts.push(`<text x="12" y="${y0 + top + plotH / 2}" transform="rotate(-90 12 ${y0 + top + plotH / 2})" text-anchor="middle">${esc(yLabel)}</text>`);
+    parts.push(
+      `<text x="12" y="${y0 + top + plotH / 2}" transform="rotate(-90 12 ${y0 + top + plotH / 2})" text-anchor="middle">${esc(yLabel)}</text>`,
+    );
     parts.push(`<text x="${left + plotW / 2}" y="${y0 + panelHeight - 8}" text-anchor="middle">edit #</text>`);
     panel.series.forEach((s, k) => {
       const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');

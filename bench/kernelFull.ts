@@ -16,8 +16,20 @@ export function ensureFullKernel(): string {
   if (!fs.existsSync(KERNEL_TARBALL)) throw new Error(`${KERNEL_TARBALL} not found: apt-get install linux-source-6.12`);
   fs.mkdirSync(BASE, { recursive: true });
   console.error('extracting drivers/ and include/ of linux-source-6.12 (once, about a minute)...');
-  execFileSync('tar', ['-xJf', KERNEL_TARBALL, '-C', BASE, '--wildcards',
-    'linux-source-6.12/drivers/*', 'linux-source-6.12/include/*', 'linux-source-6.12/MAINTAINERS'], { stdio: 'inherit' });
+  execFileSync(
+    'tar',
+    [
+      '-xJf',
+      KERNEL_TARBALL,
+      '-C',
+      BASE,
+      '--wildcards',
+      'linux-source-6.12/drivers/*',
+      'linux-source-6.12/include/*',
+      'linux-source-6.12/MAINTAINERS',
+    ],
+    { stdio: 'inherit' },
+  );
   fs.writeFileSync(MARKER, new Date().toISOString());
   return FULL_ROOT;
 }

@@ -60,7 +60,8 @@ function timeProcess(cmd: string, args: string[], cwd: string): Timed {
 
 /** Runs `a` and `b` alternately RUNS times (so drift hits both) and keeps medians and peak RSS. */
 function compareProcesses(a: () => Timed, b: () => Timed) {
-  a(); b(); // warm the page cache for both
+  a();
+  b(); // warm the page cache for both
   const as: Timed[] = [];
   const bs: Timed[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -82,7 +83,12 @@ function cliVsBare(root: string): void {
     () => timeProcess(process.execPath, [CLI, 'check', TARGET], root),
     () => timeProcess(process.execPath, [BARE, TARGET], root),
   );
-  rows.push([`CLI check ${TARGET}, whole process (median of ${RUNS})`, ms(r.a.ms), `${ms(r.b.ms)} bare parse`, (r.a.ms / r.b.ms).toFixed(2)]);
+  rows.push([
+    `CLI check ${TARGET}, whole process (median of ${RUNS})`,
+    ms(r.a.ms),
+    `${ms(r.b.ms)} bare parse`,
+    (r.a.ms / r.b.ms).toFixed(2),
+  ]);
   rows.push(['  peak RSS', mb(r.a.rssKb), mb(r.b.rssKb), (r.a.rssKb / r.b.rssKb).toFixed(2)]);
   const single = compareProcesses(
     () => timeProcess(process.execPath, [CLI, 'check', '--jobs', '1', TARGET], root),
@@ -92,7 +98,13 @@ function cliVsBare(root: string): void {
 
   // In-process: the engine on one thread against the parse alone, both warm, no process start-up.
   const dir = path.join(root, TARGET);
-  const dirs = [dir, ...fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name))];
+  const dirs = [
+    dir,
+    ...fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(dir, e.name)),
+  ];
   const engine = () => {
     const t0 = performance.now();
     const ws = new Workspace(nodeFileSystem);
@@ -104,14 +116,20 @@ function cliVsBare(root: string): void {
     bareParse(dir);
     return performance.now() - t0;
   };
-  engine(); parse();
+  engine();
+  parse();
   const e: number[] = [];
   const p: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     e.push(engine());
     p.push(parse());
   }
-  rows.push([`engine on ${TARGET}, in-process, one thread`, ms(median(e)), `${ms(median(p))} bare parse`, (median(e) / median(p)).toFixed(2)]);
+  rows.push([
+    `engine on ${TARGET}, in-process, one thread`,
+    ms(median(e)),
+    `${ms(median(p))} bare parse`,
+    (median(e) / median(p)).toFixed(2),
+  ]);
   results.cli = { process: r.a, bare: r.b, processOneThread: single.a, inProcessMs: e, inProcessBareMs: p };
 }
 
@@ -131,9 +149,10 @@ async function lspEdits(root: string, rel: string): Promise<{ lat: number[]; par
   for (let i = 0; i < EDITS; i++) {
     // Type a space at the start of a line spread through the file, then delete it again.
     const line = Math.floor(((i >> 1) * 7919) % doc.lineCount);
-    const change = i % 2 === 0
-      ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
-      : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
+    const change =
+      i % 2 === 0
+        ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
+        : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
     const version = i + 2;
     const offset = doc.offsetAt(change.range.start);
     doc = TextDocument.update(doc, [change], version);
@@ -159,18 +178,27 @@ async function editLatency(root: string): Promise<void> {
   for (const rel of ['drivers/vfio/pci/vfio_pci_core.c', 'drivers/vfio/pci/mlx5/cmd.c']) {
     const { lat, parse } = await lspEdits(root, rel);
     const name = `${path.basename(path.dirname(rel))}/${path.basename(rel)}`;
-    rows.push([`edit -> diagnostics ${name}, p50 / p95 / max of ${EDITS}`,
+    rows.push([
+      `edit -> diagnostics ${name}, p50 / p95 / max of ${EDITS}`,
       `${quantile(lat, 0.5).toFixed(1)} / ${quantile(lat, 0.95).toFixed(1)} / ${Math.max(...lat).toFixed(1)} ms`,
       `${quantile(parse, 0.5).toFixed(1)} / ${quantile(parse, 0.95).toFixed(1)} ms incremental parse`,
-      `p95 ${(quantile(lat, 0.95) / quantile(parse, 0.95)).toFixed(2)}`]);
+      `p95 ${(quantile(lat, 0.95) / quantile(parse, 0.95)).toFixed(2)}`,
+    ]);
     results[`edits ${rel}`] = { latencyMs: lat, incrementalParseMs: parse };
     panels.push({
       title: `${name}: didChange -> publishDiagnostics, ${EDITS} one-character edits`,
-      series: [{ label: 'server', colour: '#c0392b', values: lat }, { label: 'tree-sitter reparse', colour: '#2471a3', values: parse }],
+      series: [
+        { label: 'server', colour: '#c0392b', values: lat },
+        { label: 'tree-sitter reparse', colour: '#2471a3', values: parse },
+      ],
     });
   }
-  rows.push([`  LSP round trip alone: the same edits to a 5-line file`,
-    `${quantile(trip.lat, 0.5).toFixed(1)} / ${quantile(trip.lat, 0.95).toFixed(1)} / ${Math.max(...trip.lat).toFixed(1)} ms`, '', '']);
+  rows.push([
+    `  LSP round trip alone: the same edits to a 5-line file`,
+    `${quantile(trip.lat, 0.5).toFixed(1)} / ${quantile(trip.lat, 0.95).toFixed(1)} / ${Math.max(...trip.lat).toFixed(1)} ms`,
+    '',
+    '',
+  ]);
   fs.writeFileSync(path.join(REPO, 'test-output', 'bench-latency.svg'), latencyChart(panels));
 }
 
@@ -181,9 +209,15 @@ function rssOf(pid: number): { rssKb: number; hwmKb: number } {
 }
 
 const TEN_FILES = [
-  'drivers/vfio/pci/mlx5/main.c', 'drivers/vfio/pci/mlx5/cmd.c', 'drivers/vfio/pci/mlx5/cmd.h',
-  'drivers/vfio/pci/hisilicon/hisi_acc_vfio_pci.c', 'drivers/vfio/pci/pds/lm.c', 'drivers/vfio/pci/pds/dirty.c',
-  'drivers/vfio/pci/pds/pci_drv.c', 'drivers/vfio/pci/virtio/main.c', 'drivers/vfio/pci/qat/main.c',
+  'drivers/vfio/pci/mlx5/main.c',
+  'drivers/vfio/pci/mlx5/cmd.c',
+  'drivers/vfio/pci/mlx5/cmd.h',
+  'drivers/vfio/pci/hisilicon/hisi_acc_vfio_pci.c',
+  'drivers/vfio/pci/pds/lm.c',
+  'drivers/vfio/pci/pds/dirty.c',
+  'drivers/vfio/pci/pds/pci_drv.c',
+  'drivers/vfio/pci/virtio/main.c',
+  'drivers/vfio/pci/qat/main.c',
   'drivers/vfio/pci/vfio_pci_core.c',
 ];
 
@@ -208,9 +242,19 @@ async function serverWithTree(fullRoot: string): Promise<void> {
 function variantDirsByRipgrep(root: string, stdout: string): string[] {
   // What a variant driver directory is, worked out independently of the engine:
   // a directory with .c files where something mentions vfio_pci_core, minus vfio-pci core itself.
-  const dirs = new Set(stdout.split('\n').filter(Boolean).map((f) => path.dirname(f)));
-  return [...dirs].filter((d) => fs.readdirSync(path.join(root, d)).some((f) => f.endsWith('.c')) &&
-    !fs.readdirSync(path.join(root, d)).some((f) => /^vfio_pci_core\.c$/.test(f))).sort();
+  const dirs = new Set(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => path.dirname(f)),
+  );
+  return [...dirs]
+    .filter(
+      (d) =>
+        fs.readdirSync(path.join(root, d)).some((f) => f.endsWith('.c')) &&
+        !fs.readdirSync(path.join(root, d)).some((f) => /^vfio_pci_core\.c$/.test(f)),
+    )
+    .sort();
 }
 
 function wholeTree(fullRoot: string): void {
@@ -226,7 +270,12 @@ function wholeTree(fullRoot: string): void {
   const found = (JSON.parse(r.a.stdout) as { drivers: string[] }).drivers.sort();
   const expected = variantDirsByRipgrep(fullRoot, r.b.stdout);
   const same = JSON.stringify(found) === JSON.stringify(expected);
-  rows.push([`check of the whole tree (drivers/ + include/), median of ${RUNS}`, ms(r.a.ms), `${ms(r.b.ms)} rg -l vfio_pci_core`, (r.a.ms / r.b.ms).toFixed(2)]);
+  rows.push([
+    `check of the whole tree (drivers/ + include/), median of ${RUNS}`,
+    ms(r.a.ms),
+    `${ms(r.b.ms)} rg -l vfio_pci_core`,
+    (r.a.ms / r.b.ms).toFixed(2),
+  ]);
   rows.push(['  peak RSS', mb(r.a.rssKb), mb(r.b.rssKb), '']);
   rows.push(['  variant drivers found', `${found.length}`, `${expected.length} by ripgrep`, same ? 'same set' : 'DIFFERENT']);
   results.wholeTree = { check: { ...r.a, stdout: undefined }, ripgrep: { ...r.b, stdout: undefined }, found, expected };

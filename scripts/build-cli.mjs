@@ -29,9 +29,16 @@ fs.rmSync(BUILT_FROM, { force: true });
 // V8's code cache of the old bundle (written by the launcher); V8 checks only the source's length.
 fs.rmSync(path.join(REPO, `${BUNDLE}.v8cache`), { force: true });
 const { metafile } = await esbuild.build({
-  entryPoints: [path.join(REPO, 'server/src/cli/main.ts')], outfile: path.join(REPO, BUNDLE),
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['tree-sitter', 'tree-sitter-c'],
-  absWorkingDir: REPO, metafile: true, logLevel: 'warning',
+  entryPoints: [path.join(REPO, 'server/src/cli/main.ts')],
+  outfile: path.join(REPO, BUNDLE),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['tree-sitter', 'tree-sitter-c'],
+  absWorkingDir: REPO,
+  metafile: true,
+  logLevel: 'warning',
 });
 // `import * as fs from 'fs'` becomes __toESM(require("fs")), a copy of every export of the
 // module, 22 times: ~2 ms of each start. Node's built-in modules are CommonJS objects that

@@ -37,8 +37,14 @@ const RUNTIME_FILES = {
   'node-gyp-build': ['package.json', 'index.js', 'node-gyp-build.js', 'LICENSE'],
 };
 /** What the extension needs besides dist/ (package.json, README, LICENSE and CHANGELOG are added by name). */
-const ASSETS = ['images/icon.png', 'docs/rules', 'docs/images', 'snippets/kernel-doc.code-snippets',
-  'syntaxes/kernel-doc.injection.tmLanguage.json', '.vscodeignore'];
+const ASSETS = [
+  'images/icon.png',
+  'docs/rules',
+  'docs/images',
+  'snippets/kernel-doc.code-snippets',
+  'syntaxes/kernel-doc.injection.tmLanguage.json',
+  '.vscodeignore',
+];
 
 function copy(from, to) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
@@ -65,9 +71,27 @@ function useLocalBuild(name, from, prebuildDir) {
 }
 
 async function bundle(stage) {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'inline', logLevel: 'warning' };
-  await esbuild.build({ ...common, entryPoints: [path.join(REPO, 'client/src/extension.ts')], outfile: path.join(stage, 'dist/client/extension.js'), external: ['vscode'] });
-  await esbuild.build({ ...common, entryPoints: [path.join(REPO, 'server/src/lsp/server.ts')], outfile: path.join(stage, 'dist/server/server.js'), external: NATIVE });
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    legalComments: 'inline',
+    logLevel: 'warning',
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(REPO, 'client/src/extension.ts')],
+    outfile: path.join(stage, 'dist/client/extension.js'),
+    external: ['vscode'],
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(REPO, 'server/src/lsp/server.ts')],
+    outfile: path.join(stage, 'dist/server/server.js'),
+    external: NATIVE,
+  });
   for (const [name, files] of Object.entries(RUNTIME_FILES)) {
     const from = packageDir(name);
     for (const f of files) {
@@ -94,8 +118,11 @@ function stageManifest(stage) {
 function vsce(stage) {
   const cli = path.join(packageDir('@vscode/vsce'), 'vsce');
   // No repository URL is published; README links stay relative to the installed extension.
-  const r = spawnSync(process.execPath, [cli, 'package', '--no-dependencies', '--allow-missing-repository',
-    '--no-rewrite-relative-links', '--out', out], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
+    { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   if (r.status !== 0) throw new Error(`vsce package failed (${r.status})`);
@@ -111,7 +138,9 @@ async function verify() {
     const example = path.join(REPO, 'examples/acme-vfio/main.c');
     const count = await diagnosticsFrom(server, example);
     if (count < 1) throw new Error('the packaged server published no diagnostics for examples/acme-vfio/main.c');
-    console.log(`verified: the server in the .vsix loads tree-sitter from ${path.relative(dir, path.join(dir, 'extension/dist/node_modules'))} and reports ${count} findings on examples/acme-vfio/main.c`);
+    console.log(
+      `verified: the server in the .vsix loads tree-sitter from ${path.relative(dir, path.join(dir, 'extension/dist/node_modules'))} and reports ${count} findings on examples/acme-vfio/main.c`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -147,7 +176,10 @@ function diagnosticsFrom(server, file) {
         buf = buf.subarray(head + 4 + len);
         if (msg.id === 1 && msg.result) {
           send({ method: 'initialized', params: {} });
-          send({ method: 'textDocument/didOpen', params: { textDocument: { uri: pathToFileURL(file).href, languageId: 'c', version: 1, text: fs.readFileSync(file, 'utf8') } } });
+          send({
+            method: 'textDocument/didOpen',
+            params: { textDocument: { uri: pathToFileURL(file).href, languageId: 'c', version: 1, text: fs.readFileSync(file, 'utf8') } },
+          });
         } else if (msg.id !== undefined && msg.method) {
           send({ id: msg.id, result: msg.method === 'workspace/configuration' ? msg.params.items.map(() => ({})) : null });
         } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === pathToFileURL(file).href) {
@@ -155,7 +187,11 @@ function diagnosticsFrom(server, file) {
         }
       }
     });
-    send({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 0 } } });
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 0 } },
+    });
   });
 }
 

@@ -82,7 +82,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     status?.refresh();
   } catch (e) {
     output.error(`server failed to start: ${(e as Error).message}`);
-    void vscode.window.showErrorMessage('VFIO Variant: the language server failed to start; see the output.', 'Show output')
+    void vscode.window
+      .showErrorMessage('VFIO Variant: the language server failed to start; see the output.', 'Show output')
       .then((choice) => choice && output.show(true));
   }
 }
@@ -134,7 +135,10 @@ async function showReport(): Promise<void> {
     return;
   }
   try {
-    const r = await client.sendRequest<{ driver: string; markdown: string }>('vfioVariant/report', { uri: editor.document.uri.toString(), format: 'markdown' });
+    const r = await client.sendRequest<{ driver: string; markdown: string }>('vfioVariant/report', {
+      uri: editor.document.uri.toString(),
+      format: 'markdown',
+    });
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: r.markdown });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
   } catch (e) {

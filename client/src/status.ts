@@ -25,7 +25,10 @@ export class DriverStatus implements vscode.Disposable {
   /** Ignores answers that arrive after a newer request was sent. */
   private generation = 0;
 
-  constructor(private readonly client: () => LanguageClient | undefined, private readonly selector: vscode.DocumentSelector) {
+  constructor(
+    private readonly client: () => LanguageClient | undefined,
+    private readonly selector: vscode.DocumentSelector,
+  ) {
     this.item.name = 'VFIO Variant: undocumented items';
     this.item.command = 'vfioVariant.showProblems';
     this.disposables.push(
@@ -90,6 +93,8 @@ function tooltip(s: DriverSummary): vscode.MarkdownString {
   for (const f of s.files) {
     md.appendMarkdown(`- \`${path.basename(vscode.Uri.parse(f.uri).fsPath)}\`: ${f.undocumented} undocumented, ${f.findings} finding(s)\n`);
   }
-  md.appendMarkdown('\nClick for the Problems view (type `vfio-variant` in its filter to see only these). Files that are not open are counted here but listed there only once opened.');
+  md.appendMarkdown(
+    '\nClick for the Problems view (type `vfio-variant` in its filter to see only these). Files that are not open are counted here but listed there only once opened.',
+  );
   return md;
 }

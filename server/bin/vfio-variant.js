@@ -53,15 +53,18 @@ function loadBundle() {
   Module._cache[BUNDLE] = bundle;
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE));
   bundle.loaded = true;
-  const saveCache = cachedData && !script.cachedDataRejected ? () => {} : () => {
-    try {
-      const tmp = `${CODE_CACHE}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
-      fs.renameSync(tmp, CODE_CACHE);
-    } catch {
-      // a read-only install: run without the cache
-    }
-  };
+  const saveCache =
+    cachedData && !script.cachedDataRejected
+      ? () => {}
+      : () => {
+          try {
+            const tmp = `${CODE_CACHE}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, script.createCachedData());
+            fs.renameSync(tmp, CODE_CACHE);
+          } catch {
+            // a read-only install: run without the cache
+          }
+        };
   return { cli: bundle.exports, saveCache };
 }
 

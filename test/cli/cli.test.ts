@@ -15,7 +15,8 @@ function tempDriver(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const DRIVER = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+const DRIVER =
+  '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
 
 describe('vfio-variant check', () => {
   it('text output is gcc-style and the exit status says there are findings', () => {
@@ -46,8 +47,13 @@ describe('vfio-variant check', () => {
     const log = JSON.parse(runCli(['check', '--format', 'sarif', EXAMPLE]).stdout);
     assert.equal(log.version, '2.1.0');
     const run = log.runs[0];
-    assert.deepEqual(run.tool.driver.rules.map((r: { id: string }) => r.id).sort(),
-      ['maintainers-entry-missing', 'migration-handler-not-kernel-doc', 'migration-handler-undocumented', 'migration-overview-missing', 'parent-call-undocumented']);
+    assert.deepEqual(run.tool.driver.rules.map((r: { id: string }) => r.id).sort(), [
+      'maintainers-entry-missing',
+      'migration-handler-not-kernel-doc',
+      'migration-handler-undocumented',
+      'migration-overview-missing',
+      'parent-call-undocumented',
+    ]);
     assert.ok(run.results.length > 0);
     for (const res of run.results) {
       assert.ok(res.ruleIndex >= 0);
@@ -63,7 +69,14 @@ describe('vfio-variant check', () => {
   });
 
   it('exits 2 with a clear message on usage and I/O errors', () => {
-    for (const args of [[], ['frobnicate'], ['check'], ['check', '--format', 'xml', '.'], ['check', '/no/such/path'], ['check', '--bogus', '.']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['check'],
+      ['check', '--format', 'xml', '.'],
+      ['check', '/no/such/path'],
+      ['check', '--bogus', '.'],
+    ]) {
       const r = runCli(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}`);
       assert.match(r.stderr, /^vfio-variant: /);
@@ -78,7 +91,10 @@ describe('vfio-variant check', () => {
       '.vfio-variant.json': JSON.stringify({ extraParents: { octeon: ['octo_*'] } }),
     });
     const found = JSON.parse(runCli(['check', '--format', 'json', path.join(dir, 'main.c')]).stdout).findings;
-    assert.deepEqual(found.map((f: { name: string; parent: string }) => `${f.name}:${f.parent}`), ['octo_mbox_send:octeon']);
+    assert.deepEqual(
+      found.map((f: { name: string; parent: string }) => `${f.name}:${f.parent}`),
+      ['octo_mbox_send:octeon'],
+    );
     const ignored = runCli(['check', '--ignore', 'octo_mbox_send', dir]);
     assert.deepEqual([ignored.status, ignored.stdout], [0, '']);
     fs.writeFileSync(path.join(dir, '.vfio-variant.json'), '{ nope');

@@ -17,7 +17,10 @@ const EXAMPLE = path.join(REPO, 'examples', 'acme-vfio');
 describe('CLI launcher', () => {
   let root: string;
   let cache: string;
-  const run = () => spawnSync(process.execPath, [path.join(root, 'server', 'bin', 'vfio-variant.js'), 'check', '--format', 'json', EXAMPLE], { encoding: 'utf8' });
+  const run = () =>
+    spawnSync(process.execPath, [path.join(root, 'server', 'bin', 'vfio-variant.js'), 'check', '--format', 'json', EXAMPLE], {
+      encoding: 'utf8',
+    });
   const expected = () => runCli(['check', '--format', 'json', EXAMPLE]).stdout;
 
   before(() => {
@@ -72,8 +75,12 @@ describe('CLI launcher', () => {
 describe('CLI output through a pipe', () => {
   // ~600 KB of findings: ten times a pipe's buffer, so writes block on the reader.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-variant-pipe-'));
-  fs.writeFileSync(path.join(dir, 'main.c'), '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n'
-    + '\tmlx5_cmd_exec(m);\n'.repeat(2000) + '\treturn 0;\n}\n');
+  fs.writeFileSync(
+    path.join(dir, 'main.c'),
+    '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n' +
+      '\tmlx5_cmd_exec(m);\n'.repeat(2000) +
+      '\treturn 0;\n}\n',
+  );
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cli = path.join(REPO, 'server', 'bin', 'vfio-variant.js');
 
@@ -101,4 +108,3 @@ describe('CLI output through a pipe', () => {
     assert.equal(stderr, '');
   });
 });
-

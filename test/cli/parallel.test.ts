@@ -18,7 +18,10 @@ describe('parallel check', () => {
 
   it('balance puts the heaviest items first into the lightest share', () => {
     const shares = balance([5, 1, 4, 2, 3], (x) => x, 2, [0, 4]);
-    assert.deepEqual(shares, [[5, 3, 2], [4, 1]]); // loads 10 and 4 + 5
+    assert.deepEqual(shares, [
+      [5, 3, 2],
+      [4, 1],
+    ]); // loads 10 and 4 + 5
   });
 
   it('prefilter and analysis in a worker equal the single-thread run on 6.12 drivers/vfio', async () => {

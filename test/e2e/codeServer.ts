@@ -32,9 +32,14 @@ export function freePort(): Promise<number> {
 }
 
 export function installExtension(vsix: string, extensionsDir: string, userDataDir: string): void {
-  const r = spawnSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], {
-    encoding: 'utf8', timeout: 120000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
+    {
+      encoding: 'utf8',
+      timeout: 120000,
+    },
+  );
   if (r.status !== 0 || !/was successfully installed/.test(r.stdout)) {
     throw new Error(`installing ${vsix} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -52,10 +57,25 @@ export async function openWorkbench(folder: string, userDataDir: string, extensi
   requireInstalled();
   const port = await freePort();
   let output = '';
-  const server: ChildProcess = spawn(process.execPath, [
-    ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder,
-  ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [
+      ENTRY,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      folder,
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   server.stdout!.on('data', (d) => (output += d));
   server.stderr!.on('data', (d) => (output += d));
   let browser: Browser | undefined;
@@ -63,8 +83,18 @@ export async function openWorkbench(folder: string, userDataDir: string, extensi
     await browser?.close().catch(() => undefined);
     if (server.exitCode === null && server.pid) {
       const exited = new Promise((r) => server.once('exit', r));
-      try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-server.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-server.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await exited;
       clearTimeout(t);
     }
@@ -74,8 +104,15 @@ export async function openWorkbench(folder: string, userDataDir: string, extensi
     if (server.exitCode !== null) throw new Error(`code-server exited ${server.exitCode}:\n${output}`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();

@@ -36,7 +36,8 @@ export function checkOnlyComments(before: string, after: string): void {
     if (!part.added && !part.removed) continue;
     for (const line of part.value.split(/\r?\n/)) {
       if (part.added && !COMMENT_LINE.test(line)) throw new Error(`--fix added a non-comment line: ${JSON.stringify(line.slice(0, 200))}`);
-      if (part.removed && !COMMENT_LINE.test(line)) throw new Error(`--fix removed a non-comment line: ${JSON.stringify(line.slice(0, 200))}`);
+      if (part.removed && !COMMENT_LINE.test(line))
+        throw new Error(`--fix removed a non-comment line: ${JSON.stringify(line.slice(0, 200))}`);
     }
   }
 }
@@ -79,24 +80,32 @@ export function runCliCase(seed: number, index: number, opts: { heavy?: boolean 
   const before = snapshot(dir);
 
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: CLI_CASE_BOUND_MS });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: CLI_CASE_BOUND_MS,
+  });
   const ms = performance.now() - t0;
   try {
     if (r.error) throw new Error(`did not finish: ${r.error.message}`);
     if (![0, 1, 2].includes(r.status ?? -1)) throw new Error(`exit status ${r.status} signal ${r.signal}\n${r.stderr.slice(0, 2000)}`);
-    if (/\n\s+at .+:\d+:\d+\)?$/m.test(r.stderr) || /internal error/.test(r.stderr)) throw new Error(`stack trace or internal error on stderr:\n${r.stderr.slice(0, 2000)}`);
+    if (/\n\s+at .+:\d+:\d+\)?$/m.test(r.stderr) || /internal error/.test(r.stderr))
+      throw new Error(`stack trace or internal error on stderr:\n${r.stderr.slice(0, 2000)}`);
     if (r.status === 2 && !/^vfio-variant: /m.test(r.stderr)) throw new Error(`exit 2 without a message: ${r.stderr.slice(0, 500)}`);
     if (mode !== '--fix-dry-run' && r.status !== 2) {
       if (format === 'json') {
         const out = JSON.parse(r.stdout) as { findings: unknown[]; notices: unknown[] };
         if (!Array.isArray(out.findings) || !Array.isArray(out.notices)) throw new Error('json without findings/notices');
-        if ((r.status === 1) !== out.findings.some((f) => (f as { severity: string }).severity !== 'none')) throw new Error(`exit ${r.status} disagrees with the findings`);
+        if ((r.status === 1) !== out.findings.some((f) => (f as { severity: string }).severity !== 'none'))
+          throw new Error(`exit ${r.status} disagrees with the findings`);
       } else if (format === 'sarif') {
         const log = JSON.parse(r.stdout) as { version: string; runs: unknown[] };
         if (log.version !== '2.1.0' || log.runs.length !== 1) throw new Error('not SARIF 2.1.0');
       } else {
         for (const line of r.stdout.split('\n').filter(Boolean)) {
-          if (!/^[^:]+:(\d+:\d+: (error|warning|note): .+ \[[a-z-]+\]| note: .+)$/.test(line)) throw new Error(`not gcc-style: ${line.slice(0, 300)}`);
+          if (!/^[^:]+:(\d+:\d+: (error|warning|note): .+ \[[a-z-]+\]| note: .+)$/.test(line))
+            throw new Error(`not gcc-style: ${line.slice(0, 300)}`);
         }
       }
     }
@@ -107,14 +116,16 @@ export function runCliCase(seed: number, index: number, opts: { heavy?: boolean 
         if (!a) throw new Error(`--fix removed ${name}`);
         if (!a.bytes.equals(b.bytes)) checkOnlyComments(b.bytes.toString('utf8'), a.bytes.toString('utf8'));
       }
-      if ([...after.keys()].some((n) => !before.has(n))) throw new Error(`--fix left files behind: ${[...after.keys()].filter((n) => !before.has(n))}`);
+      if ([...after.keys()].some((n) => !before.has(n)))
+        throw new Error(`--fix left files behind: ${[...after.keys()].filter((n) => !before.has(n))}`);
     } else {
       for (const [name, b] of before) {
         const a = after.get(name);
         if (!a || !a.bytes.equals(b.bytes) || a.mtimeMs !== b.mtimeMs) throw new Error(`${mode || 'check'} modified ${name}`);
       }
     }
-    if (mode === '--fix-dry-run' && r.status === 0 && r.stdout && !/^--- a\//m.test(r.stdout)) throw new Error('dry run printed something that is not a diff');
+    if (mode === '--fix-dry-run' && r.status === 0 && r.stdout && !/^--- a\//m.test(r.stdout))
+      throw new Error('dry run printed something that is not a diff');
   } catch (e) {
     Object.assign(e as object, { ops, file });
     throw e;

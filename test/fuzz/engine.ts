@@ -44,7 +44,11 @@ function typingEdit(text: string, rng: Rng): string {
   return text.slice(0, i) + ins + text.slice(i + del);
 }
 
-export function runEngineCase(seed: number, index: number, opts: { heavy?: boolean; force?: string; light?: boolean } = {}): { ms: number; ops: string[]; file: string } {
+export function runEngineCase(
+  seed: number,
+  index: number,
+  opts: { heavy?: boolean; force?: string; light?: boolean } = {},
+): { ms: number; ops: string[]; file: string } {
   const rng = caseRng(seed, index);
   const all = loadCorpus();
   const base = rng.pick(all);
@@ -104,7 +108,9 @@ export function runEngineCase(seed: number, index: number, opts: { heavy?: boole
       return ours(fresh.findings(file).findings, file).map(findingKey);
     });
     if (incremental.join('\n') !== again.join('\n')) {
-      throw new InvariantError(`incremental and fresh analysis differ:\n  incremental: ${incremental.slice(0, 5).join(' ')}\n  fresh:       ${again.slice(0, 5).join(' ')}`);
+      throw new InvariantError(
+        `incremental and fresh analysis differ:\n  incremental: ${incremental.slice(0, 5).join(' ')}\n  fresh:       ${again.slice(0, 5).join(' ')}`,
+      );
     }
   } catch (e) {
     Object.assign(e as object, { ops, file });
@@ -126,7 +132,10 @@ export function fuzzEngine(seed: number, count: number, opts: { heavyEvery?: num
  * failures: a thrown error (carrying its ops and file) or an `error` the case returns.
  */
 export function runCases(
-  target: CaseFailure['target'], seed: number, count: number, opts: { heavyEvery?: number; log?: (s: string) => void },
+  target: CaseFailure['target'],
+  seed: number,
+  count: number,
+  opts: { heavyEvery?: number; log?: (s: string) => void },
   runCase: (index: number, heavy: boolean) => { ms: number; ops: string[]; file: string; error?: string },
 ): FuzzReport {
   const failures: CaseFailure[] = [];

@@ -66,14 +66,19 @@ export function checkFixEdits(before: string, edits: TextEdit[], file: string): 
     if (e.offset > 0 && before[e.offset - 1] !== '\n') fail(`edit at ${e.offset} is not at a line start`);
     const removed = before.slice(e.offset, e.offset + e.length);
     if (!onlyComments(removed)) fail(`edit removes code: ${JSON.stringify(removed.slice(0, 200))}`);
-    if (!onlyComments(e.newText) || !/\*\/\s*$/.test(e.newText)) fail(`edit inserts more than a comment: ${JSON.stringify(e.newText.slice(0, 300))}`);
+    if (!onlyComments(e.newText) || !/\*\/\s*$/.test(e.newText))
+      fail(`edit inserts more than a comment: ${JSON.stringify(e.newText.slice(0, 300))}`);
     if (!e.newText.endsWith('\n') && e.length === 0) fail('an inserted comment does not end its line');
     // The line above must not continue into this one (a macro body).
     if (/\\\r?\n$/.test(before.slice(Math.max(0, e.offset - 3), e.offset))) fail(`edit at ${e.offset} splits a continued (macro) line`);
     tree ??= parse(before);
     if (e.offset > 0 && e.offset < before.length) {
       for (let n: Parser.SyntaxNode | null = tree.rootNode.descendantForIndex(e.offset - 1, e.offset); n; n = n.parent) {
-        if (/comment|string_literal|char_literal|string_content|preproc_arg/.test(n.type) && n.startIndex < e.offset && n.endIndex > e.offset) {
+        if (
+          /comment|string_literal|char_literal|string_content|preproc_arg/.test(n.type) &&
+          n.startIndex < e.offset &&
+          n.endIndex > e.offset
+        ) {
           // Replacing a whole comment is fine; landing inside one is not.
           if (!(n.type === 'comment' && n.startIndex >= e.offset)) fail(`edit at ${e.offset} lands inside a ${n.type}`);
         }

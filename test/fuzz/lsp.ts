@@ -6,8 +6,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionRequest, CodeLensRequest, DidCloseTextDocumentNotification, HoverRequest,
-  type CodeAction, type Diagnostic, type TextEdit,
+  CodeActionRequest,
+  CodeLensRequest,
+  DidCloseTextDocumentNotification,
+  HoverRequest,
+  type CodeAction,
+  type Diagnostic,
+  type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestClient } from '../support/lspClient';
@@ -20,11 +25,17 @@ export const lspChecked = { diagnostics: 0, actions: 0, edits: 0 };
 
 export const LSP_CASE_BOUND_MS = Number(process.env.FUZZ_LSP_BOUND_MS ?? 30000);
 
-function randomChange(doc: TextDocument, rng: Rng): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+function randomChange(
+  doc: TextDocument,
+  rng: Rng,
+): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
   const text = doc.getText();
   const a = rng.int(text.length + 1);
   const b = Math.min(text.length, a + (rng.chance(0.5) ? rng.int(30) : 0));
-  return { range: { start: doc.positionAt(a), end: doc.positionAt(b) }, text: rng.pick(['', 'x', '{', '}', ')', '\n', '/* é */', 'mlx5_cmd_exec(m);', '😀', '\r\n']) };
+  return {
+    range: { start: doc.positionAt(a), end: doc.positionAt(b) },
+    text: rng.pick(['', 'x', '{', '}', ')', '\n', '/* é */', 'mlx5_cmd_exec(m);', '😀', '\r\n']),
+  };
 }
 
 export async function runLspCase(client: TestClient, seed: number, index: number): Promise<{ ms: number; ops: string[]; file: string }> {
@@ -58,28 +69,42 @@ export async function runLspCase(client: TestClient, seed: number, index: number
     const picked: (Diagnostic | undefined)[] = [undefined, ...diags.slice(0, 3)];
     for (const d of picked) {
       const actions = (await client.conn.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri }, range: d?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        textDocument: { uri },
+        range: d?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         context: d ? { diagnostics: [d] } : { diagnostics: [], only: ['source.fixAll'] },
       })) as CodeAction[] | null;
       for (const a of actions ?? []) {
         lspChecked.actions++;
-        for (const change of (a.edit?.documentChanges ?? []) as { textDocument: { uri: string; version: number | null }; edits: TextEdit[] }[]) {
+        for (const change of (a.edit?.documentChanges ?? []) as {
+          textDocument: { uri: string; version: number | null };
+          edits: TextEdit[];
+        }[]) {
           if (change.textDocument.uri !== uri) continue; // driver-level fixes may create or edit other files
-          if (change.textDocument.version !== doc.version) throw new Error(`action "${a.title}" names version ${change.textDocument.version}, document is at ${doc.version}`);
-          const offsets = change.edits.map((e) => ({ path: uri, offset: doc.offsetAt(e.range.start), length: doc.offsetAt(e.range.end) - doc.offsetAt(e.range.start), newText: e.newText }));
+          if (change.textDocument.version !== doc.version)
+            throw new Error(`action "${a.title}" names version ${change.textDocument.version}, document is at ${doc.version}`);
+          const offsets = change.edits.map((e) => ({
+            path: uri,
+            offset: doc.offsetAt(e.range.start),
+            length: doc.offsetAt(e.range.end) - doc.offsetAt(e.range.start),
+            newText: e.newText,
+          }));
           const expected = checkFixEdits(doc.getText(), offsets, uri);
           lspChecked.edits += offsets.length;
-          if (TextDocument.applyEdits(doc, change.edits) !== expected) throw new Error(`action "${a.title}": LSP edits and offsets disagree`);
+          if (TextDocument.applyEdits(doc, change.edits) !== expected)
+            throw new Error(`action "${a.title}": LSP edits and offsets disagree`);
         }
       }
     }
     // Apply fix-all for real and let the server see it.
-    const fixAll = ((await client.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
-    })) as CodeAction[] | null)?.[0];
+    const fixAll = (
+      (await client.conn.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [], only: ['source.fixAll'] },
+      })) as CodeAction[] | null
+    )?.[0];
     if (fixAll) {
-      const change = (fixAll.edit!.documentChanges![0]) as { edits: TextEdit[] };
+      const change = fixAll.edit!.documentChanges![0] as { edits: TextEdit[] };
       const text = TextDocument.applyEdits(doc, change.edits);
       doc = TextDocument.create(uri, 'c', doc.version + 1, text);
       await client.change(uri, doc.version, [{ text }]);
@@ -97,7 +122,11 @@ export async function runLspCase(client: TestClient, seed: number, index: number
   return { ms: performance.now() - t0, ops, file: base.path };
 }
 
-export async function fuzzLsp(seed: number, count: number, opts: { log?: (s: string) => void } = {}): Promise<FuzzReport & { serverStderr: string; exitCode: number | null }> {
+export async function fuzzLsp(
+  seed: number,
+  count: number,
+  opts: { log?: (s: string) => void } = {},
+): Promise<FuzzReport & { serverStderr: string; exitCode: number | null }> {
   const client = new TestClient();
   await client.initialize(null, { debounceMs: 0 });
   const failures: CaseFailure[] = [];
@@ -106,7 +135,8 @@ export async function fuzzLsp(seed: number, count: number, opts: { log?: (s: str
     try {
       const r = await runLspCase(client, seed, i);
       slowestMs = Math.max(slowestMs, r.ms);
-      if (r.ms > LSP_CASE_BOUND_MS) failures.push({ seed, index: i, target: 'lsp', file: r.file, ops: r.ops, error: `took ${Math.round(r.ms)} ms` });
+      if (r.ms > LSP_CASE_BOUND_MS)
+        failures.push({ seed, index: i, target: 'lsp', file: r.file, ops: r.ops, error: `took ${Math.round(r.ms)} ms` });
     } catch (e) {
       const err = e as Error & { ops?: string[]; file?: string };
       failures.push({ seed, index: i, target: 'lsp', file: err.file ?? '', ops: err.ops ?? [], error: err.message });

@@ -73,7 +73,23 @@ export function loadCorpus(): CorpusFile[] {
 
 // ------------------------------------------------------------------ text mutations
 
-const NON_ASCII = ['😀', '中文注释', 'é', 'ü', 'ß', '\u0301', '\u200d', '\u2028', '\u00a0', 'עברית', '🇩🇪', '\ud83d', '\u0085', '\ufeff', '𝔘𝔫𝔦'];
+const NON_ASCII = [
+  '😀',
+  '中文注释',
+  'é',
+  'ü',
+  'ß',
+  '\u0301',
+  '\u200d',
+  '\u2028',
+  '\u00a0',
+  'עברית',
+  '🇩🇪',
+  '\ud83d',
+  '\u0085',
+  '\ufeff',
+  '𝔘𝔫𝔦',
+];
 
 export type TextMutation = (text: string, rng: Rng, all: CorpusFile[]) => string;
 
@@ -84,7 +100,9 @@ export const TEXT_MUTATIONS: Record<string, TextMutation> = {
   dropBrackets: (t, r) => {
     const chars = t.split('');
     const idx: number[] = [];
-    chars.forEach((c, i) => { if ('{}()[]'.includes(c)) idx.push(i); });
+    chars.forEach((c, i) => {
+      if ('{}()[]'.includes(c)) idx.push(i);
+    });
     for (let k = 1 + r.int(8); k > 0 && idx.length; k--) chars[idx.splice(r.int(idx.length), 1)[0]] = '';
     return chars.join('');
   },
@@ -118,8 +136,10 @@ export const TEXT_MUTATIONS: Record<string, TextMutation> = {
     }
     return out;
   },
-  commentBeforeCalls: (t, r) => t.replace(/^(\s*)(\w+ = )?(\w+\()/gm, (m, ws: string, lhs: string | undefined, call: string) =>
-    r.chance(0.3) ? `${ws}/* ${r.pick(NON_ASCII)}${r.pick(NON_ASCII)} */ ${lhs ?? ''}${call}` : m),
+  commentBeforeCalls: (t, r) =>
+    t.replace(/^(\s*)(\w+ = )?(\w+\()/gm, (m, ws: string, lhs: string | undefined, call: string) =>
+      r.chance(0.3) ? `${ws}/* ${r.pick(NON_ASCII)}${r.pick(NON_ASCII)} */ ${lhs ?? ''}${call}` : m,
+    ),
 };
 
 const DEPTH = 3000;

@@ -10,7 +10,7 @@ import { fuzzLsp } from './lsp';
 
 async function main(): Promise<number> {
   const [a, b, c, d] = process.argv.slice(2).map(Number);
-  const seed = a || Number(process.env.FUZZ_SEED) || (Date.now() % 1_000_000);
+  const seed = a || Number(process.env.FUZZ_SEED) || Date.now() % 1_000_000;
   const engineCases = b || Number(process.env.FUZZ_ENGINE ?? 300);
   const cliCases = c || Number(process.env.FUZZ_CLI ?? 40);
   const lspCases = d || Number(process.env.FUZZ_LSP ?? 100);
@@ -30,20 +30,26 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const engine = fuzzEngine(seed, engineCases, { heavyEvery: 10, log });
   failures.push(...engine.failures);
-  console.log(`engine: ${engine.cases} cases, ${engine.failures.length} failures, slowest analysis step ${Math.round(engine.slowestMs)} ms`);
+  console.log(
+    `engine: ${engine.cases} cases, ${engine.failures.length} failures, slowest analysis step ${Math.round(engine.slowestMs)} ms`,
+  );
   const cli = fuzzCli(seed, cliCases, { heavyEvery: 10, log });
   removeScratch();
   failures.push(...cli.failures);
   console.log(`cli:    ${cli.cases} cases, ${cli.failures.length} failures, slowest run ${Math.round(cli.slowestMs)} ms`);
   const lsp = await fuzzLsp(seed, lspCases, { log });
   failures.push(...lsp.failures);
-  console.log(`server: ${lsp.cases} cases, ${lsp.failures.length} failures, slowest case ${Math.round(lsp.slowestMs)} ms, exit code ${lsp.exitCode}`);
+  console.log(
+    `server: ${lsp.cases} cases, ${lsp.failures.length} failures, slowest case ${Math.round(lsp.slowestMs)} ms, exit code ${lsp.exitCode}`,
+  );
   for (const f of failures) {
     console.log(`\nFAIL ${f.target} case ${f.index}: reproduce with FUZZ_SEED=${f.seed} FUZZ_ONLY=${f.target}:${f.index} npm run fuzz`);
     console.log(`  ${f.ops.join(', ')} on ${f.file}`);
     console.log(`  ${f.error.split('\n').slice(0, 8).join('\n  ')}`);
   }
-  console.log(`\n${engine.cases + cli.cases + lsp.cases} cases in ${Math.round((Date.now() - t0) / 1000)} s, ${failures.length} failures (seed ${seed})`);
+  console.log(
+    `\n${engine.cases + cli.cases + lsp.cases} cases in ${Math.round((Date.now() - t0) / 1000)} s, ${failures.length} failures (seed ${seed})`,
+  );
   return failures.length || lsp.exitCode !== 0 ? 1 : 0;
 }
 
@@ -51,8 +57,11 @@ async function main(): Promise<number> {
 // random seed is for `npm run fuzz` only (CI's fixed-seed run is fuzz.test.ts).
 if (process.env.NODE_TEST_CONTEXT) console.log('skipped under the test runner: run `npm run fuzz`');
 else {
-  main().then((code) => (process.exitCode = code), (e) => {
-    console.error(e);
-    process.exitCode = 2;
-  });
+  main().then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      console.error(e);
+      process.exitCode = 2;
+    },
+  );
 }

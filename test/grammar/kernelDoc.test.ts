@@ -133,7 +133,9 @@ describe('kernel-doc injection grammar (vscode-textmate + vscode-oniguruma on VS
   it('colours @param: names (also @member.field:) and their colon', () => {
     const p = scopesOf(lines, SOURCE, '@vdev: the core', '@vdev');
     assert.ok(p.includes('variable.parameter.kernel-doc'), p.join(' '));
-    const tok = lines[SOURCE.split('\n').findIndex((l) => l.includes('@vdev: the core'))].find((t) => t.scopes.includes('variable.parameter.kernel-doc'))!;
+    const tok = lines[SOURCE.split('\n').findIndex((l) => l.includes('@vdev: the core'))].find((t) =>
+      t.scopes.includes('variable.parameter.kernel-doc'),
+    )!;
     assert.equal(tok.text, '@vdev');
     assert.ok(scopesOf(lines, SOURCE, '@ops.mmap:', '@ops.mmap').includes('variable.parameter.kernel-doc'));
     assert.ok(scopesOf(lines, SOURCE, '@core: vfio', '@core').includes('variable.parameter.kernel-doc'));
@@ -147,8 +149,12 @@ describe('kernel-doc injection grammar (vscode-textmate + vscode-oniguruma on VS
   });
 
   it('colours the acceptance prompts the templates insert, and TODO:', () => {
-    for (const [line, word] of [['State composition:', 'State composition'], ['Not visible via vfio-pci:', 'Not visible via vfio-pci'],
-      ['Wired as', 'Wired as'], ['Parent calls (mlx5_core)', 'Parent calls (mlx5_core)']]) {
+    for (const [line, word] of [
+      ['State composition:', 'State composition'],
+      ['Not visible via vfio-pci:', 'Not visible via vfio-pci'],
+      ['Wired as', 'Wired as'],
+      ['Parent calls (mlx5_core)', 'Parent calls (mlx5_core)'],
+    ]) {
       assert.ok(scopesOf(lines, SOURCE, line, word).includes('keyword.control.prompt.vfio-variant.kernel-doc'), word);
     }
     assert.ok(scopesOf(lines, SOURCE, 'State composition:', 'TODO').includes('keyword.other.todo.vfio-variant.kernel-doc'));
@@ -177,7 +183,10 @@ describe('kernel-doc injection grammar (vscode-textmate + vscode-oniguruma on VS
       text.split('\n').forEach((l, i) => {
         if (!/^\s*\* @[\w.]+:/.test(l) || !toks[i].some((t) => t.scopes.includes('comment.block.documentation.c'))) return;
         params++;
-        assert.ok(toks[i].some((t) => t.scopes.includes('variable.parameter.kernel-doc')), `${rel}:${i + 1}: ${l}`);
+        assert.ok(
+          toks[i].some((t) => t.scopes.includes('variable.parameter.kernel-doc')),
+          `${rel}:${i + 1}: ${l}`,
+        );
       });
     }
     assert.ok(params >= 30, String(params));

@@ -19,7 +19,10 @@ describe('generalization fixtures', () => {
       const found = checkJson(['--all', '.'], dir);
       for (const kind of ['parent-call', 'migration-handler'] as const) {
         const s = score(labels, found, kind);
-        assert.deepEqual({ kind, missed: s.missed, extra: s.extra, documentedAccuracy: s.documentedAccuracy }, { kind, missed: [], extra: [], documentedAccuracy: 1 });
+        assert.deepEqual(
+          { kind, missed: s.missed, extra: s.extra, documentedAccuracy: s.documentedAccuracy },
+          { kind, missed: [], extra: [], documentedAccuracy: 1 },
+        );
       }
       if (tree === 'kernel-c') assert.equal(found.length, 0);
       else assert.ok(found.length > 10);

@@ -31,7 +31,8 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
   }
 
   it('names the parent of each call', () => {
-    const parentsOf = (dir: string) => new Set(all.filter((f) => f.kind === 'parent-call' && f.file.includes(`/${dir}/`)).map((f) => f.parent));
+    const parentsOf = (dir: string) =>
+      new Set(all.filter((f) => f.kind === 'parent-call' && f.file.includes(`/${dir}/`)).map((f) => f.parent));
     assert.deepEqual(parentsOf('mlx5'), new Set(['mlx5_core']));
     assert.deepEqual(parentsOf('hisilicon'), new Set(['hisi_qm']));
     assert.deepEqual(parentsOf('pds'), new Set(['pds_core']));
@@ -41,8 +42,15 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
 
   it('finds concrete items in each driver', () => {
     const has = (file: string, name: string, extra: Partial<JsonFinding> = {}) =>
-      assert.ok(all.some((f) => f.file === `drivers/vfio/pci/${file}` && f.name === name &&
-        Object.entries(extra).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v)), `${file}: ${name}`);
+      assert.ok(
+        all.some(
+          (f) =>
+            f.file === `drivers/vfio/pci/${file}` &&
+            f.name === name &&
+            Object.entries(extra).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v),
+        ),
+        `${file}: ${name}`,
+      );
     has('mlx5/cmd.c', 'mlx5_vf_get_core_dev', { parent: 'mlx5_core', documented: false });
     has('mlx5/cmd.c', 'mlx5vf_start_page_tracker', { kind: 'migration-handler', role: 'log_start' });
     has('mlx5/main.c', 'mlx5vf_pci_set_device_state', { kind: 'migration-handler', role: 'migration_set_state' });
@@ -57,17 +65,31 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
   });
 
   it('driver-level rules: every driver has its own MAINTAINERS entry; those with vfio_migration_ops lack a DOC: overview', () => {
-    assert.deepEqual(all.filter((f) => f.rule === 'maintainers-entry-missing'), []);
+    assert.deepEqual(
+      all.filter((f) => f.rule === 'maintainers-entry-missing'),
+      [],
+    );
     const dirOf = (f: { file: string }) => f.file.split('/')[3];
-    const overview = all.filter((f) => f.rule === 'migration-overview-missing').map(dirOf).sort();
-    const withOps = [...new Set(labels.filter((l) => l.kind === 'migration-handler' && !!l.role?.startsWith('migration_')).map(dirOf))].sort();
+    const overview = all
+      .filter((f) => f.rule === 'migration-overview-missing')
+      .map(dirOf)
+      .sort();
+    const withOps = [
+      ...new Set(labels.filter((l) => l.kind === 'migration-handler' && !!l.role?.startsWith('migration_')).map(dirOf)),
+    ].sort();
     assert.ok(withOps.length >= 4);
     assert.deepEqual(overview, withOps);
   });
 
   it('reports nothing for nvgrace-gpu and vfio-pci core', () => {
-    assert.deepEqual(all.filter((f) => f.file.includes('/nvgrace-gpu/')), []);
-    assert.deepEqual(all.filter((f) => f.file === 'drivers/vfio/pci/vfio_pci.c' || f.file === 'drivers/vfio/pci/vfio_pci_core.c'), []);
+    assert.deepEqual(
+      all.filter((f) => f.file.includes('/nvgrace-gpu/')),
+      [],
+    );
+    assert.deepEqual(
+      all.filter((f) => f.file === 'drivers/vfio/pci/vfio_pci.c' || f.file === 'drivers/vfio/pci/vfio_pci_core.c'),
+      [],
+    );
     const r = runCli(['check', 'drivers/vfio/pci/nvgrace-gpu'], root);
     assert.equal(r.status, 0);
     assert.equal(r.stdout, '');
@@ -78,8 +100,10 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
     try {
       const first = runCli(['check', '--fix', 'drivers/vfio/pci'], scratch);
       assert.equal(first.status, 0, first.stdout + first.stderr);
-      const files = fs.readdirSync(path.join(scratch, 'drivers/vfio/pci'), { recursive: true, encoding: 'utf8' })
-        .filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(scratch, 'drivers/vfio/pci', f));
+      const files = fs
+        .readdirSync(path.join(scratch, 'drivers/vfio/pci'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.[ch]$/.test(f))
+        .map((f) => path.join(scratch, 'drivers/vfio/pci', f));
       const snapshot = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
       for (const f of files) assert.equal(kernelDocWarnings(f), '', `kernel-doc warnings in ${f}`);
       const changed = files.filter((f) => snapshot.get(f) !== fs.readFileSync(path.join(root, path.relative(scratch, f)), 'utf8'));

@@ -43,7 +43,10 @@ describe('vfioVariant/driverSummary', () => {
     // Findings sit in more than one file of mlx5 (main.c and cmd.c).
     const files = s.files.map((f) => path.basename(new URL(f.uri).pathname)).sort();
     assert.ok(files.includes('main.c') && files.includes('cmd.c'), files.join(','));
-    assert.equal(s.files.reduce((n, f) => n + f.undocumented, 0), s.undocumented);
+    assert.equal(
+      s.files.reduce((n, f) => n + f.undocumented, 0),
+      s.undocumented,
+    );
   });
 
   it('follows unsaved edits of an open file and reports non-drivers as such', async () => {

@@ -5,8 +5,14 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
-  CodeActionRequest, CodeLensRequest, HoverRequest, ExecuteCommandRequest, DidChangeConfigurationNotification,
-  type CodeAction, type TextEdit, type Diagnostic,
+  CodeActionRequest,
+  CodeLensRequest,
+  HoverRequest,
+  ExecuteCommandRequest,
+  DidChangeConfigurationNotification,
+  type CodeAction,
+  type TextEdit,
+  type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkJson } from '../support/cli';
@@ -45,7 +51,7 @@ describe('language server over stdio', () => {
     assert.match(handler.relatedInformation![0].message, /wired as/);
   });
 
-  it('hover explains a parent call; code lenses name each handler\'s ops member', async () => {
+  it("hover explains a parent call; code lenses name each handler's ops member", async () => {
     const doc = TextDocument.create(uri(), 'c', 1, fs.readFileSync(file(), 'utf8'));
     const off = doc.getText().indexOf('qat_vfmig_open(');
     const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: uri() }, position: doc.positionAt(off + 3) });
@@ -67,7 +73,9 @@ describe('language server over stdio', () => {
 
     const target = v2.find((d) => d.code === 'migration-handler-undocumented')!;
     const actions = (await client.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: uri() }, range: target.range, context: { diagnostics: [target] },
+      textDocument: { uri: uri() },
+      range: target.range,
+      context: { diagnostics: [target] },
     })) as CodeAction[];
     const fix = actions.find((a) => a.isPreferred)!;
     assert.match(fix.title, /kernel-doc/);
@@ -82,7 +90,8 @@ describe('language server over stdio', () => {
 
     // Fix-all as a source action, then nothing is left.
     const all = (await client.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: uri() }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      textDocument: { uri: uri() },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll'] },
     })) as CodeAction[];
     assert.equal(all.length, 1);
@@ -94,12 +103,20 @@ describe('language server over stdio', () => {
   });
 
   it('settings from the client take effect without a restart', async () => {
-    client.settings = { severity: { 'parent-call-undocumented': 'off', 'migration-handler-undocumented': 'error', 'migration-overview-missing': 'off' } };
+    client.settings = {
+      severity: { 'parent-call-undocumented': 'off', 'migration-handler-undocumented': 'error', 'migration-overview-missing': 'off' },
+    };
     const other = pathToFileURL(path.join(root, 'drivers/vfio/pci/mlx5/main.c')).href;
     await client.open(other, fs.readFileSync(path.join(root, 'drivers/vfio/pci/mlx5/main.c'), 'utf8'), 1);
     await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    const p = await client.diagnostics(other, (x) => ours(x.diagnostics).length > 0 && ours(x.diagnostics).every((d) => d.code !== 'parent-call-undocumented'));
-    assert.ok(ours(p.diagnostics).every((d) => d.severity === 1), 'handlers are errors now');
+    const p = await client.diagnostics(
+      other,
+      (x) => ours(x.diagnostics).length > 0 && ours(x.diagnostics).every((d) => d.code !== 'parent-call-undocumented'),
+    );
+    assert.ok(
+      ours(p.diagnostics).every((d) => d.severity === 1),
+      'handlers are errors now',
+    );
     client.settings = {};
     await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await client.diagnostics(other, (x) => ours(x.diagnostics).some((d) => d.code === 'parent-call-undocumented'));
@@ -107,11 +124,15 @@ describe('language server over stdio', () => {
 
   it('untitled buffers are analysed alone; unknown documents and commands do not hurt', async () => {
     const untitled = 'untitled:Untitled-1';
-    const text = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+    const text =
+      '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
     await client.open(untitled, text, 1);
     const p = await client.diagnostics(untitled, (x) => x.version === 1);
     assert.equal(ours(p.diagnostics).length, 1);
-    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nope.c' }, position: { line: 0, character: 0 } });
+    const hover = await client.conn.sendRequest(HoverRequest.type, {
+      textDocument: { uri: 'file:///nope.c' },
+      position: { line: 0, character: 0 },
+    });
     assert.equal(hover, null);
     const lenses = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: 'file:///nope.c' } });
     assert.deepEqual(lenses, []);

@@ -12,7 +12,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureKernel } from '../support/kernel';
 import { TestClient } from '../support/lspClient';
 
-const ours = (ds: Diagnostic[]) => ds.filter((d) => d.source === 'vfio-variant').map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`).sort();
+const ours = (ds: Diagnostic[]) =>
+  ds
+    .filter((d) => d.source === 'vfio-variant')
+    .map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`)
+    .sort();
 
 describe('stale versions and superseded work', () => {
   let root: string;
@@ -57,7 +61,10 @@ describe('stale versions and superseded work', () => {
     }
     const final = await done;
     const versions = seen.map((p) => p.version!);
-    assert.ok(versions.every((v, i) => i === 0 || v > versions[i - 1]), `versions only grow: ${versions}`);
+    assert.ok(
+      versions.every((v, i) => i === 0 || v > versions[i - 1]),
+      `versions only grow: ${versions}`,
+    );
     assert.ok(seen.length < typed.length / 2, `superseded versions were dropped (${seen.length} publishes for ${typed.length} edits)`);
 
     const freshUri = pathToFileURL(path.join(root, 'drivers/vfio/pci/pds/lm.c')).href;

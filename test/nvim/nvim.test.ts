@@ -17,7 +17,12 @@ const NVIM = process.env.VFIO_VARIANT_NVIM ?? 'nvim';
 const SCRIPT = path.join(REPO, 'test', 'nvim', 'collect.lua');
 
 interface NvimDiagnostic {
-  lnum: number; col: number; severity: number; message: string; source: string; code: string;
+  lnum: number;
+  col: number;
+  severity: number;
+  message: string;
+  source: string;
+  code: string;
 }
 
 interface NvimResult {
@@ -34,9 +39,15 @@ function runNvim(file: string, root: string): Promise<NvimResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(NVIM, ['--headless', '--clean', '-n', '-i', 'NONE', '-c', `luafile ${SCRIPT}`], {
       env: {
-        ...process.env, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, XDG_DATA_HOME: dir,
+        ...process.env,
+        XDG_STATE_HOME: dir,
+        XDG_CACHE_HOME: dir,
+        XDG_DATA_HOME: dir,
         VFIO_SERVER_CMD: JSON.stringify([process.execPath, SERVER, '--stdio']),
-        VFIO_FILE: file, VFIO_ROOT: root, VFIO_OUT: out, VFIO_TIMEOUT_MS: '30000',
+        VFIO_FILE: file,
+        VFIO_ROOT: root,
+        VFIO_OUT: out,
+        VFIO_TIMEOUT_MS: '30000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -72,14 +83,13 @@ for (const rel of ['drivers/vfio/pci/mlx5/main.c', 'drivers/vfio/pci/pds/lm.c', 
     assert.ok(cli.length > 0, `the CLI reports findings for ${rel}`);
 
     const { diagnostics, ms, actions, action_for: actionFor, action_error: actionError } = await runNvim(file, root);
-    console.log(`nvim: ${diagnostics.length} diagnostics for ${rel} ${ms.toFixed(0)} ms after start; quick fixes for the first: ${JSON.stringify(actions)}`);
+    console.log(
+      `nvim: ${diagnostics.length} diagnostics for ${rel} ${ms.toFixed(0)} ms after start; quick fixes for the first: ${JSON.stringify(actions)}`,
+    );
     const ours = diagnostics.filter((d) => d.source === 'vfio-variant');
     assert.equal(ours.length, diagnostics.length, 'every diagnostic comes from source vfio-variant');
     // Neovim keeps 0-based lines and byte columns; the CLI prints 1-based ones (ASCII files).
-    assert.deepEqual(
-      ours.map((d) => key(d.lnum + 1, d.col + 1, d.code)).sort(),
-      cli.map((f) => key(f.line, f.column, f.rule)).sort(),
-    );
+    assert.deepEqual(ours.map((d) => key(d.lnum + 1, d.col + 1, d.code)).sort(), cli.map((f) => key(f.line, f.column, f.rule)).sort());
     const severity: Record<string, number> = { error: 1, warning: 2, information: 3, hint: 4 };
     assert.deepEqual(ours.map((d) => d.severity).sort(), cli.map((f) => severity[f.severity]).sort());
     // Quick fixes reach Neovim too: the first diagnostic's finding gets its documenting fix.
@@ -87,6 +97,9 @@ for (const rel of ['drivers/vfio/pci/mlx5/main.c', 'drivers/vfio/pci/pds/lm.c', 
     const finding = cli.find((f) => f.line === actionFor.line + 1 && f.column === actionFor.character + 1 && f.rule === actionFor.code);
     assert.ok(finding, `the diagnostic asked about is a CLI finding: ${JSON.stringify(actionFor)}`);
     const expected = finding.kind === 'migration-handler' ? `Insert kernel-doc for ${finding.name}()` : 'Document the call to ';
-    assert.ok(actions.some((t) => t.startsWith(expected)), `"${expected}..." among ${JSON.stringify(actions)}`);
+    assert.ok(
+      actions.some((t) => t.startsWith(expected)),
+      `"${expected}..." among ${JSON.stringify(actions)}`,
+    );
   });
 }

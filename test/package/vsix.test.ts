@@ -38,7 +38,8 @@ describe('extension manifest', () => {
   it('every setting has a markdown description; per-rule severities name real rules with their defaults', () => {
     const props = manifest.contributes.configuration.properties as Record<string, { markdownDescription?: string }>;
     for (const [k, v] of Object.entries(props)) assert.ok((v.markdownDescription ?? '').length > 30, k);
-    for (const k of ['enable', 'extraParents', 'ignore', 'kernelTree', 'maxFileSize', 'severity', 'trace.server']) assert.ok(props[`vfioVariant.${k}`], k);
+    for (const k of ['enable', 'extraParents', 'ignore', 'kernelTree', 'maxFileSize', 'severity', 'trace.server'])
+      assert.ok(props[`vfioVariant.${k}`], k);
     const severity = manifest.contributes.configuration.properties['vfioVariant.severity'];
     for (const [id, schema] of Object.entries(severity.properties as Record<string, { default: string }>)) {
       const rule = RULES.find((r) => r.meta.id === id);
@@ -48,8 +49,11 @@ describe('extension manifest', () => {
   });
 
   it('client code never reaches into the server sources, and the server never imports vscode', () => {
-    const files = (dir: string): string[] => fs.readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts')).map((f) => path.join(REPO, dir, f));
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => path.join(REPO, dir, f));
     for (const f of files('server/src')) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /from 'vscode'|require\('vscode'\)/, f);
     for (const f of files('client/src')) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /from '\.\.\/\.\.\/server/, f);
   });
@@ -64,19 +68,32 @@ describe('npm run package', () => {
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /verified: the server in the .vsix loads tree-sitter/);
       const list = spawnSync('unzip', ['-Z1', out], { encoding: 'utf8' }).stdout.split('\n');
-      for (const f of ['extension/package.json', 'extension/dist/client/extension.js', 'extension/dist/server/server.js',
-        'extension/images/icon.png', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/readme.md',
-        'extension/snippets/kernel-doc.code-snippets', 'extension/syntaxes/kernel-doc.injection.tmLanguage.json',
-        'extension/docs/rules/parent-call-undocumented.md']) {
+      for (const f of [
+        'extension/package.json',
+        'extension/dist/client/extension.js',
+        'extension/dist/server/server.js',
+        'extension/images/icon.png',
+        'extension/LICENSE.txt',
+        'extension/changelog.md',
+        'extension/readme.md',
+        'extension/snippets/kernel-doc.code-snippets',
+        'extension/syntaxes/kernel-doc.injection.tmLanguage.json',
+        'extension/docs/rules/parent-call-undocumented.md',
+      ]) {
         assert.ok(list.includes(f), `${f} missing`);
       }
       for (const pkg of ['tree-sitter', 'tree-sitter-c']) {
         for (const p of ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64']) {
-          assert.ok(list.some((f) => f.startsWith(`extension/dist/node_modules/${pkg}/prebuilds/${p}/`) && f.endsWith('.node')), `${pkg} ${p}`);
+          assert.ok(
+            list.some((f) => f.startsWith(`extension/dist/node_modules/${pkg}/prebuilds/${p}/`) && f.endsWith('.node')),
+            `${pkg} ${p}`,
+          );
         }
       }
       // Nothing from the repository's development side leaks in.
-      assert.ok(!list.some((f) => /(^|\/)(out|test|\.kernel|server\/src|client\/src)\//.test(f) || f.includes('/node_modules/typescript/')));
+      assert.ok(
+        !list.some((f) => /(^|\/)(out|test|\.kernel|server\/src|client\/src)\//.test(f) || f.includes('/node_modules/typescript/')),
+      );
       assert.ok(fs.statSync(out).size < 10 * 1024 * 1024);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { normalizeSettings, Workspace } from '../../server/src/engine';
-import { parseMaintainers, recipientsFor } from '../../server/src/engine/maintainers';
-import { buildReport } from '../../server/src/engine/report';
+import { parseMaintainers, recipientsFor } from '../../server/src/engine/maintainers/maintainers';
+import { buildReport } from '../../server/src/engine/report/report';
 import { nodeFileSystem } from '../../server/src/node/fsHost';
 import { runCli, type JsonFinding } from '../support/cli';
 import { ensureKernel, REPO } from '../support/kernel';
@@ -20,11 +20,20 @@ const labels: JsonFinding[] = JSON.parse(fs.readFileSync(path.join(REPO, 'test',
 
 interface Json {
   driver: { displayDir: string; files: { path: string }[] };
-  parents: { name: string; headers: string[]; ackFrom: { address: string }[]; entries: { title: string }[]; callees: { name: string; calls: unknown[] }[] }[];
+  parents: {
+    name: string;
+    headers: string[];
+    ackFrom: { address: string }[];
+    entries: { title: string }[];
+    callees: { name: string; calls: unknown[] }[];
+  }[];
   migration: { handlers: { name: string; roles: string[]; documented: boolean }[] };
   questions: { id: string; state: string }[];
   maintainers: {
-    found: boolean; inTree: boolean; notes: string[]; cc: string[];
+    found: boolean;
+    inTree: boolean;
+    notes: string[];
+    cc: string[];
     ownEntry?: { title: string; maintainers: { address: string }[] };
     acceptance?: { title: string; reviewers: { address: string }[] };
     vfio?: { maintainers: { address: string }[] };
@@ -46,13 +55,19 @@ const address = (v: string) => (/<([^>]+)>/.exec(v)?.[1] ?? v).toLowerCase();
 
 /** `get_maintainer.pl --nogit --nogit-fallback --norolestats -f FILES`, addresses lower-cased. */
 function getMaintainer(root: string, files: string[]): string[] {
-  const out = execFileSync('perl', [path.join(root, 'scripts', 'get_maintainer.pl'), '--no-tree', '--nogit', '--nogit-fallback',
-    '--norolestats', '-f', ...files], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(
+    'perl',
+    [path.join(root, 'scripts', 'get_maintainer.pl'), '--no-tree', '--nogit', '--nogit-fallback', '--norolestats', '-f', ...files],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return out.split('\n').filter(Boolean).map(address);
 }
 
-const DRIVERS = fs.readdirSync(path.join(ensureKernel(), 'drivers/vfio/pci'), { withFileTypes: true })
-  .filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const DRIVERS = fs
+  .readdirSync(path.join(ensureKernel(), 'drivers/vfio/pci'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 describe('acceptance report on Linux 6.12', () => {
   let root: string;
@@ -76,17 +91,36 @@ describe('acceptance report on Linux 6.12', () => {
       const own = entryLines(maintainersText, (b) => b.some((l) => /^F:\s*drivers\/vfio\/pci\/(\S+?)\/?$/.exec(l)?.[1] === d), 'M')!;
       assert.ok(own, `MAINTAINERS has an entry for ${d}`);
       assert.equal(r.maintainers.ownEntry?.title, own.title);
-      assert.deepEqual(r.maintainers.ownEntry!.maintainers.map((p) => p.address.toLowerCase()), own.values.map(address));
-      const acc = entryLines(maintainersText, (b) => b.some((l) => l.startsWith('P:') && l.includes('vfio-pci-device-specific-driver-acceptance.rst')), 'R')!;
+      assert.deepEqual(
+        r.maintainers.ownEntry!.maintainers.map((p) => p.address.toLowerCase()),
+        own.values.map(address),
+      );
+      const acc = entryLines(
+        maintainersText,
+        (b) => b.some((l) => l.startsWith('P:') && l.includes('vfio-pci-device-specific-driver-acceptance.rst')),
+        'R',
+      )!;
       assert.equal(r.maintainers.acceptance?.title, acc.title);
-      assert.deepEqual(r.maintainers.acceptance!.reviewers.map((p) => p.address.toLowerCase()), acc.values.map(address));
+      assert.deepEqual(
+        r.maintainers.acceptance!.reviewers.map((p) => p.address.toLowerCase()),
+        acc.values.map(address),
+      );
       const vfio = entryLines(maintainersText, (b) => b[0] === 'VFIO DRIVER', 'M')!;
-      assert.deepEqual(r.maintainers.vfio!.maintainers.map((p) => p.address.toLowerCase()), vfio.values.map(address));
-      const expected = labels.filter((l) => l.kind === 'migration-handler' && l.file.startsWith(`drivers/vfio/pci/${d}/`)).map((l) => l.name).sort();
+      assert.deepEqual(
+        r.maintainers.vfio!.maintainers.map((p) => p.address.toLowerCase()),
+        vfio.values.map(address),
+      );
+      const expected = labels
+        .filter((l) => l.kind === 'migration-handler' && l.file.startsWith(`drivers/vfio/pci/${d}/`))
+        .map((l) => l.name)
+        .sort();
       assert.ok(expected.length > 0);
       assert.deepEqual(r.migration.handlers.map((h) => h.name).sort(), [...new Set(expected)].sort());
       const calls = labels.filter((l) => l.kind === 'parent-call' && l.file.startsWith(`drivers/vfio/pci/${d}/`)).length;
-      assert.equal(r.parents.reduce((n, p) => n + p.callees.reduce((m, c) => m + c.calls.length, 0), 0), calls);
+      assert.equal(
+        r.parents.reduce((n, p) => n + p.callees.reduce((m, c) => m + c.calls.length, 0), 0),
+        calls,
+      );
       // No 6.12 driver has a DOC: overview yet: nothing may claim a question is answered by a template prompt.
       assert.ok(r.questions.every((q) => q.state !== 'prompt-only'));
     });
@@ -96,15 +130,23 @@ describe('acceptance report on Linux 6.12', () => {
     const p = reports.get('mlx5')!.parents.find((x) => x.name === 'mlx5_core')!;
     assert.ok(p && p.headers.includes('include/linux/mlx5/driver.h'), JSON.stringify(p?.headers));
     const core = entryLines(maintainersText, (b) => b.some((l) => l === 'F:\tinclude/linux/mlx5/') && b[0].includes('core'), 'M')!;
-    assert.ok(p.entries.some((e) => e.title === core.title), `${core.title} in ${p.entries.map((e) => e.title)}`);
-    for (const m of core.values) assert.ok(p.ackFrom.some((a) => a.address.toLowerCase() === address(m)), m);
+    assert.ok(
+      p.entries.some((e) => e.title === core.title),
+      `${core.title} in ${p.entries.map((e) => e.title)}`,
+    );
+    for (const m of core.values)
+      assert.ok(
+        p.ackFrom.some((a) => a.address.toLowerCase() === address(m)),
+        m,
+      );
   });
 
   it('markdown: every handler and the Cc lines; tables and fences well formed', () => {
     const r = runCli(['report', 'drivers/vfio/pci/mlx5'], root);
     assert.equal(r.status, 0, r.stderr);
     const md = r.stdout;
-    for (const h of reports.get('mlx5')!.migration.handlers) assert.ok(md.includes(`[${h.name.replace(/_/g, '\\_')}()](drivers/vfio/pci/mlx5/`), h.name);
+    for (const h of reports.get('mlx5')!.migration.handlers)
+      assert.ok(md.includes(`[${h.name.replace(/_/g, '\\_')}()](drivers/vfio/pci/mlx5/`), h.name);
     assert.match(md, /^Cc: Yishai Hadas <yishaih@nvidia\.com>$/m);
     assert.equal((md.match(/^```/gm) ?? []).length % 2, 0);
     const lines = md.split('\n');
@@ -186,6 +228,9 @@ describe('acceptance report on Linux 6.12', () => {
     const ws = new Workspace(nodeFileSystem, normalizeSettings(undefined));
     const model = buildReport(ws, path.join(root, 'drivers/vfio/pci/qat'));
     assert.equal(model.maintainers.ownEntry?.title, reports.get('qat')!.maintainers.ownEntry?.title);
-    assert.deepEqual(model.migration.handlers.map((h) => h.name), reports.get('qat')!.migration.handlers.map((h) => h.name));
+    assert.deepEqual(
+      model.migration.handlers.map((h) => h.name),
+      reports.get('qat')!.migration.handlers.map((h) => h.name),
+    );
   });
 });

@@ -5,11 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { normalizeSettings, Workspace } from '../../server/src/engine';
-import { createSourceFile } from '../../server/src/engine/sourceFile';
+import { createSourceFile } from '../../server/src/engine/model/sourceFile';
 import { memoryHost } from '../support/memoryHost';
 import { runCli } from '../support/cli';
 
-const DRIVER = '/*\r * a comment whose lines end in bare CRs\r */\r#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+const DRIVER =
+  '/*\r * a comment whose lines end in bare CRs\r */\r#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
 
 describe('engine robustness', () => {
   it('a parse stops within its bound on long runs of non-C text, with a notice (fuzz: 2 MB line split by CRLF)', () => {
@@ -60,7 +61,8 @@ describe('engine robustness', () => {
 
   it('a fix for a function whose line starts inside a comment goes above the comment (fuzz: seed 483859, case 202)', () => {
     // A byte flip turned the newline after `*/` into a letter: the function now starts on the comment's last line.
-    const text = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\n/*\n * About f.\n */static int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+    const text =
+      '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\n/*\n * About f.\n */static int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
     const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
     const [finding] = ws.findings('/mem/main.c').findings;
     assert.equal(finding?.name, 'mlx5_cmd_exec');
@@ -72,12 +74,16 @@ describe('engine robustness', () => {
       // Never strictly inside the comment: at its start (above it) or after it.
       assert.ok(e.offset <= commentStart || e.offset >= text.indexOf('*/') + 2, `edit at ${e.offset} lands inside the comment`);
     }
-    assert.ok(all.edits.some((e) => e.offset === commentStart), 'the function\'s kernel-doc goes above the comment');
+    assert.ok(
+      all.edits.some((e) => e.offset === commentStart),
+      "the function's kernel-doc goes above the comment",
+    );
   });
 
   it('a fix never splits a line continued by a backslash (fuzz: seed 777123, case 111)', () => {
     // `stati\` + newline + `c int f(...)`: for C one line; tree-sitter starts the function on the second.
-    const text = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstati\\\nc int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+    const text =
+      '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstati\\\nc int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
     const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
     const [finding] = ws.findings('/mem/main.c').findings;
     assert.equal(finding?.name, 'mlx5_cmd_exec');

@@ -13,7 +13,8 @@ import { main } from '../../server/src/cli/main';
 import { writeFileAtomic } from '../../server/src/node/atomicWrite';
 import { runCli } from '../support/cli';
 
-const DRIVER = '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
+const DRIVER =
+  '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 function tempDir(files: Record<string, string | Buffer> = {}): string {
@@ -28,7 +29,9 @@ function snapshot(dir: string): Record<string, string> {
   for (const name of fs.readdirSync(dir).sort()) {
     const p = path.join(dir, name);
     const st = fs.lstatSync(p);
-    out[name] = st.isSymbolicLink() ? `link:${fs.readlinkSync(p)}:${st.mtimeMs}` : `${st.mtimeMs}:${st.mode}:${fs.readFileSync(p).toString('base64')}`;
+    out[name] = st.isSymbolicLink()
+      ? `link:${fs.readlinkSync(p)}:${st.mtimeMs}`
+      : `${st.mtimeMs}:${st.mode}:${fs.readFileSync(p).toString('base64')}`;
   }
   return out;
 }

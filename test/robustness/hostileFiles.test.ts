@@ -41,9 +41,17 @@ function cliJson(args: string[], cwd: string): { status: number; json: Json; std
   return { status: r.status!, json: JSON.parse(r.stdout), stderr: r.stderr, ms };
 }
 
-const noticeFor = (j: Json, file: string) => j.notices.filter((n) => n.file === file).map((n) => n.message).join('\n');
+const noticeFor = (j: Json, file: string) =>
+  j.notices
+    .filter((n) => n.file === file)
+    .map((n) => n.message)
+    .join('\n');
 const ours = (ds: Diagnostic[]) => ds.filter((d) => d.source === 'vfio-variant' && d.code !== 'not-analysed');
-const notices = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'not-analysed').map((d) => String(d.message)).join('\n');
+const notices = (ds: Diagnostic[]) =>
+  ds
+    .filter((d) => d.code === 'not-analysed')
+    .map((d) => String(d.message))
+    .join('\n');
 
 describe('hostile files', () => {
   let client: TestClient;
@@ -62,7 +70,10 @@ describe('hostile files', () => {
     const r = cliJson(['.'], dir);
     assert.equal(r.status, 1);
     assert.match(noticeFor(r.json, 'blob.c'), /^not analysed: binary content/);
-    assert.deepEqual(r.json.findings.map((f) => `${f.file}:${f.name}`), ['main.c:mlx5_cmd_exec']);
+    assert.deepEqual(
+      r.json.findings.map((f) => `${f.file}:${f.name}`),
+      ['main.c:mlx5_cmd_exec'],
+    );
     const named = cliJson(['blob.c'], dir);
     assert.equal(named.status, 0);
     assert.match(noticeFor(named.json, 'blob.c'), /binary content/);
@@ -79,7 +90,11 @@ describe('hostile files', () => {
   });
 
   it('invalid UTF-8: analysed with a U+FFFD notice, columns count the replacement characters (CLI and server)', async () => {
-    const line = Buffer.concat([Buffer.from('\tint x = 0; /* '), Buffer.from([0xff, 0xfe, 0x63, 0x61, 0x66, 0xe9, 0x20, 0xe6, 0xbc, 0x20, 0xc3, 0xa9]), Buffer.from(' */ return mlx5_cmd_exec(m);')]);
+    const line = Buffer.concat([
+      Buffer.from('\tint x = 0; /* '),
+      Buffer.from([0xff, 0xfe, 0x63, 0x61, 0x66, 0xe9, 0x20, 0xe6, 0xbc, 0x20, 0xc3, 0xa9]),
+      Buffer.from(' */ return mlx5_cmd_exec(m);'),
+    ]);
     const bytes = Buffer.concat([Buffer.from(HEAD + 'static int f(void *m)\n{\n'), line, Buffer.from('\n}\n')]);
     const dir = tempDir({ 'main.c': bytes });
     const decodedLine = new TextDecoder().decode(line);
@@ -87,7 +102,10 @@ describe('hostile files', () => {
     assert.notEqual(col, line.indexOf('mlx5_cmd_exec'), 'the test line tells bytes from UTF-16 units');
     const r = cliJson(['.'], dir);
     assert.match(noticeFor(r.json, 'main.c'), /not valid UTF-8; invalid bytes were read as U\+FFFD/);
-    assert.deepEqual(r.json.findings.map((f) => [f.line, f.column, f.name]), [[6, col + 1, 'mlx5_cmd_exec']]);
+    assert.deepEqual(
+      r.json.findings.map((f) => [f.line, f.column, f.name]),
+      [[6, col + 1, 'mlx5_cmd_exec']],
+    );
     const uri = pathToFileURL(path.join(dir, 'main.c')).href;
     await client.open(uri, new TextDecoder().decode(bytes), 1);
     const [d] = ours((await client.diagnostics(uri, (x) => x.version === 1)).diagnostics);
@@ -95,7 +113,10 @@ describe('hostile files', () => {
   });
 
   it('a multi-megabyte generated file: a notice above maxFileSize; analysed within 20 s below it (CLI and server)', async () => {
-    const table = Array.from({ length: 90_000 }, (_, i) => `\t{ 0x${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}, ${i} }, /* reg ${i} */\n`).join('');
+    const table = Array.from(
+      { length: 90_000 },
+      (_, i) => `\t{ 0x${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}, ${i} }, /* reg ${i} */\n`,
+    ).join('');
     const fns = Array.from({ length: 200 }, (_, i) => fn(`f${i}`)).join('\n');
     const text = `${HEAD}struct reg { unsigned int addr, val; };\nstatic const struct reg regs[] = {\n${table}};\n\n${fns}`;
     assert.ok(text.length > 3 * 1024 * 1024, `${text.length} bytes`);
@@ -144,7 +165,10 @@ describe('hostile files', () => {
     }
     const r = cliJson(['.'], dir);
     assert.match(noticeFor(r.json, 'locked.c'), /not analysed: the file cannot be read/);
-    assert.deepEqual(r.json.findings.map((f) => f.file), ['main.c']);
+    assert.deepEqual(
+      r.json.findings.map((f) => f.file),
+      ['main.c'],
+    );
   });
 
   it('unreadable as root: a host that cannot read a file (EACCES), a dangling link, a directory named x.c, links to a FIFO and /dev/zero', async () => {
@@ -154,8 +178,14 @@ describe('hostile files', () => {
     const failing: FileSystemHost = { ...nodeFileSystem, readBytes: (p) => (p === locked ? undefined : nodeFileSystem.readBytes(p)) };
     const ws = new Workspace(failing, normalizeSettings({}));
     const d = ws.driverFindings(dir);
-    assert.deepEqual(d.findings.map((f) => path.basename(f.path)), ['main.c']);
-    assert.deepEqual(d.notices.map((n) => `${path.basename(n.path)}: ${n.message}`), ['locked.c: not analysed: the file cannot be read']);
+    assert.deepEqual(
+      d.findings.map((f) => path.basename(f.path)),
+      ['main.c'],
+    );
+    assert.deepEqual(
+      d.notices.map((n) => `${path.basename(n.path)}: ${n.message}`),
+      ['locked.c: not analysed: the file cannot be read'],
+    );
     // On disk: things no one can read as a C file, root or not.
     fs.rmSync(locked);
     fs.symlinkSync('/nonexistent/vfio-variant', path.join(dir, 'gone.c'));
@@ -165,7 +195,10 @@ describe('hostile files', () => {
     fs.symlinkSync('/dev/zero', path.join(dir, 'zero.h'));
     const r = cliJson(['.'], dir);
     assert.ok(r.ms < 20_000, `${r.ms} ms`);
-    assert.deepEqual(r.json.findings.map((f) => f.file), ['main.c']);
+    assert.deepEqual(
+      r.json.findings.map((f) => f.file),
+      ['main.c'],
+    );
     assert.match(noticeFor(r.json, 'gone.c'), /broken or looping symbolic link/);
     assert.match(noticeFor(r.json, 'dir.c'), /not a regular file/);
     assert.match(noticeFor(r.json, 'fifo.c'), /does not lead to a regular file/);
@@ -184,7 +217,10 @@ describe('hostile files', () => {
     fs.symlinkSync('..', path.join(dir, 'up'));
     const r = cliJson(['.'], dir);
     assert.ok(r.ms < 20_000, `${r.ms} ms`);
-    assert.deepEqual(r.json.findings.map((f) => f.file), ['main.c']);
+    assert.deepEqual(
+      r.json.findings.map((f) => f.file),
+      ['main.c'],
+    );
     for (const f of ['a.c', 'b.c']) assert.match(noticeFor(r.json, f), /broken or looping symbolic link/);
     // Through the loop itself: the same directory, found once.
     const viaLoop = cliJson([path.join('self', 'self', 'self')], dir);
@@ -200,12 +236,15 @@ describe('hostile files', () => {
     const dir = tempDir({ 'main.c': text, 'pf.h': 'int acme_pf_send(void *m);\n' });
     const fileUri = pathToFileURL(path.join(dir, 'main.c')).href;
     await client.open(fileUri, text, 1);
-    assert.deepEqual(ours((await client.diagnostics(fileUri, (x) => x.version === 1)).diagnostics).map((d) => d.range.start.line), [4]);
+    assert.deepEqual(
+      ours((await client.diagnostics(fileUri, (x) => x.version === 1)).diagnostics).map((d) => d.range.start.line),
+      [4],
+    );
     for (const uri of ['untitled:Untitled-7', `git:${path.join(dir, 'main.c')}?ref=HEAD`]) {
       await client.open(uri, text, 1);
       const p = await client.diagnostics(uri, (x) => x.version === 1);
       assert.deepEqual(ours(p.diagnostics), [], uri);
-      const report = await client.conn.sendRequest('vfioVariant/report', { uri }) as { markdown: string };
+      const report = (await client.conn.sendRequest('vfioVariant/report', { uri })) as { markdown: string };
       assert.match(report.markdown, /not a file on disk/);
     }
   });
@@ -214,10 +253,16 @@ describe('hostile files', () => {
     const line = '\tint x = 0; /* 🚀 漢字 é */ return mlx5_cmd_exec(m);';
     const text = HEAD + 'static int f(void *m)\n{\n' + line + '\n}\n';
     const col = line.indexOf('mlx5_cmd_exec');
-    assert.ok(col !== [...line.slice(0, col)].length && col !== Buffer.byteLength(line.slice(0, col)), 'units, code points and bytes differ');
+    assert.ok(
+      col !== [...line.slice(0, col)].length && col !== Buffer.byteLength(line.slice(0, col)),
+      'units, code points and bytes differ',
+    );
     const dir = tempDir({ 'main.c': text });
     const r = cliJson(['.'], dir);
-    assert.deepEqual(r.json.findings.map((f) => [f.line, f.column]), [[6, col + 1]]);
+    assert.deepEqual(
+      r.json.findings.map((f) => [f.line, f.column]),
+      [[6, col + 1]],
+    );
     const textOut = runCli(['check', '.'], dir).stdout;
     assert.match(textOut, new RegExp(`^main\\.c:6:${col + 1}: warning: mlx5_cmd_exec\\(\\)`, 'm'));
     const uri = pathToFileURL(path.join(dir, 'main.c')).href;

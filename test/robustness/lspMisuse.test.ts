@@ -6,17 +6,27 @@ import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  CancellationTokenSource, CodeActionRequest, CodeLensRequest, ErrorCodes, ExitNotification, HoverRequest, PublishDiagnosticsNotification,
-  ResponseError, ShutdownRequest, type CodeAction, type TextEdit,
+  CancellationTokenSource,
+  CodeActionRequest,
+  CodeLensRequest,
+  ErrorCodes,
+  ExitNotification,
+  HoverRequest,
+  PublishDiagnosticsNotification,
+  ResponseError,
+  ShutdownRequest,
+  type CodeAction,
+  type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureKernel } from '../support/kernel';
 import { SERVER, TestClient } from '../support/lspClient';
 
-const exited = (c: TestClient) => new Promise<number | null>((resolve) => {
-  if (c.proc.exitCode !== null) resolve(c.proc.exitCode);
-  else c.proc.once('exit', (code) => resolve(code));
-});
+const exited = (c: TestClient) =>
+  new Promise<number | null>((resolve) => {
+    if (c.proc.exitCode !== null) resolve(c.proc.exitCode);
+    else c.proc.once('exit', (code) => resolve(code));
+  });
 
 function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
@@ -59,9 +69,14 @@ describe('LSP misuse', () => {
     await c.open(uri, text, 1);
     const v1 = await c.diagnostics(uri, (p) => p.version === 1);
     // Three quick changes, then actions asked with v1's diagnostics.
-    for (const v of [2, 3, 4]) await c.change(uri, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
+    for (const v of [2, 3, 4])
+      await c.change(uri, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
     const d = v1.diagnostics.find((x) => x.code === 'parent-call-undocumented')!;
-    const actions = (await c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as CodeAction[];
     for (const a of actions) {
       const ch = a.edit!.documentChanges![0] as { textDocument: { version: number }; edits: TextEdit[] };
       assert.equal(ch.textDocument.version, 4, 'never an edit computed for another version');
@@ -72,9 +87,17 @@ describe('LSP misuse', () => {
     await c.diagnostics(uri, (p) => p.version === 9);
     // A cancelled request: either a result or a cancellation error, and the server keeps working.
     const cts = new CancellationTokenSource();
-    const pending = c.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri }, range: d.range, context: { diagnostics: [], only: ['source.fixAll'] },
-    }, cts.token).catch((e: Error) => e);
+    const pending = c.conn
+      .sendRequest(
+        CodeActionRequest.type,
+        {
+          textDocument: { uri },
+          range: d.range,
+          context: { diagnostics: [], only: ['source.fixAll'] },
+        },
+        cts.token,
+      )
+      .catch((e: Error) => e);
     cts.cancel();
     const r = await pending;
     assert.ok(Array.isArray(r) || /cancel/i.test((r as Error).message), String(r));
@@ -94,16 +117,29 @@ describe('LSP misuse', () => {
     const late = [
       a.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position }),
       a.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } }),
-      a.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: [] } }),
+      a.conn.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: position, end: position },
+        context: { diagnostics: [] },
+      }),
       a.conn.sendRequest('vfioVariant/driverSummary', { uri }),
     ];
-    for (const r of await Promise.all(late.map((p) => p.then(() => undefined, (e: ResponseError<unknown>) => e)))) {
+    for (const r of await Promise.all(
+      late.map((p) =>
+        p.then(
+          () => undefined,
+          (e: ResponseError<unknown>) => e,
+        ),
+      ),
+    )) {
       assert.ok(r instanceof ResponseError, 'an error, not a result');
       assert.equal(r.code, ErrorCodes.InvalidRequest);
     }
     // Notifications after shutdown are dropped: no diagnostics for a change.
     let published = 0;
-    a.conn.onNotification(PublishDiagnosticsNotification.type, () => { published++; });
+    a.conn.onNotification(PublishDiagnosticsNotification.type, () => {
+      published++;
+    });
     await a.change(uri, 2, [{ text: '' }]);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(published, 0);
@@ -120,10 +156,11 @@ describe('LSP misuse', () => {
 
   it('bare CR line ends: diagnostics, hover and code lens follow LSP line rules (\\n, \\r\\n and \\r end a line)', async (t) => {
     // Lines 1-3 end in bare CRs: an editor shows the call on line 8 (0-based), tree-sitter counts it on line 5.
-    const text = '/*\r * a comment whose lines end in bare CRs\r */\r#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\n'
-      + 'static int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n'
-      + 'static const struct vfio_migration_ops ops = {\r\n\t.migration_set_state = set_state,\r\n};\r\n'
-      + 'static struct file *set_state(struct vfio_device *v, enum vfio_device_mig_state s)\r{\r\treturn NULL;\r}\r';
+    const text =
+      '/*\r * a comment whose lines end in bare CRs\r */\r#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\n' +
+      'static int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n' +
+      'static const struct vfio_migration_ops ops = {\r\n\t.migration_set_state = set_state,\r\n};\r\n' +
+      'static struct file *set_state(struct vfio_device *v, enum vfio_device_mig_state s)\r{\r\treturn NULL;\r}\r';
     const doc = TextDocument.create('untitled:BareCR-1', 'c', 1, text);
     const c = new TestClient();
     t.after(() => {
@@ -141,9 +178,16 @@ describe('LSP misuse', () => {
     const hover = await c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: doc.uri }, position: call.range.start });
     assert.match(JSON.stringify(hover), /mlx5_cmd_exec/);
     const lenses = await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: doc.uri } });
-    assert.deepEqual(lenses!.map((l) => l.range.start.line), [doc.positionAt(text.indexOf('static struct file')).line]);
+    assert.deepEqual(
+      lenses!.map((l) => l.range.start.line),
+      [doc.positionAt(text.indexOf('static struct file')).line],
+    );
     // Still no fixes in such a file (engine/fixes.ts): a template line could land inside a comment.
-    const actions = await c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: doc.uri }, range: call.range, context: { diagnostics: [call] } });
+    const actions = await c.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: doc.uri },
+      range: call.range,
+      context: { diagnostics: [call] },
+    });
     assert.deepEqual(actions, []);
     assert.equal(await c.shutdown(), 0);
   });
@@ -182,9 +226,12 @@ describe('LSP misuse', () => {
     await c.open(uri, fs.readFileSync(file(), 'utf8'), 1);
     await c.diagnostics(uri, (p) => p.version === 1);
     // Warm up, then measure: every edit types a character into a comment and the next removes it.
-    const edit = (v: number) => c.change(uri, v, [v % 2
-      ? { range: { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } }, text: '' }
-      : { range: { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } }, text: 'x' }]);
+    const edit = (v: number) =>
+      c.change(uri, v, [
+        v % 2
+          ? { range: { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } }, text: '' }
+          : { range: { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } }, text: 'x' },
+      ]);
     let v = 1;
     for (let i = 0; i < 500; i++) await edit(++v);
     await c.diagnostics(uri, (p) => p.version === v, 120_000);
@@ -197,7 +244,9 @@ describe('LSP misuse', () => {
     await c.diagnostics(uri, (p) => p.version === v, 120_000);
     const after = rssKb(c.proc.pid!);
     const growthMb = (after - before) / 1024;
-    console.log(`# server RSS over 10,000 edits: ${(before / 1024).toFixed(1)} MB -> ${(after / 1024).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB) in ${Date.now() - t0} ms`);
+    console.log(
+      `# server RSS over 10,000 edits: ${(before / 1024).toFixed(1)} MB -> ${(after / 1024).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB) in ${Date.now() - t0} ms`,
+    );
     assert.ok(growthMb < 150, `RSS grew by ${growthMb.toFixed(1)} MB`);
     assert.equal(await c.shutdown(), 0);
   });

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { ConfigurationRequest, LogMessageNotification, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { normalizeSettings, Workspace, type FileSystemHost } from '../../server/src/engine';
-import { buildReport } from '../../server/src/engine/report';
+import { buildReport } from '../../server/src/engine/report/report';
 import { nodeFileSystem } from '../../server/src/node/fsHost';
 import { main } from '../../server/src/cli/main';
 import { ensureKernel, REPO } from '../support/kernel';
@@ -35,7 +35,10 @@ describe('security', () => {
       for (const file of new Set(findings.map((f) => f.path))) ws.fixAll(file);
       buildReport(ws, dir);
     }
-    assert.ok(reads.some((p) => p.endsWith('/MAINTAINERS')) && reads.some((p) => p.includes('/include/linux/mlx5/')), 'the run read headers and MAINTAINERS');
+    assert.ok(
+      reads.some((p) => p.endsWith('/MAINTAINERS')) && reads.some((p) => p.includes('/include/linux/mlx5/')),
+      'the run read headers and MAINTAINERS',
+    );
     const other = [...new Set(reads)].filter((p) => !ALLOWED_READ.test(p));
     assert.deepEqual(other, []);
   });
@@ -53,12 +56,21 @@ describe('security', () => {
     const rec = (p: unknown) => {
       if (typeof p === 'string' || p instanceof URL) reads.push(String(p));
     };
-    (nodeFs as { readFileSync: unknown }).readFileSync = (p: unknown, ...rest: unknown[]) => (rec(p), (orig.readFileSync as (...a: unknown[]) => unknown)(p, ...rest));
-    (nodeFs as { openSync: unknown }).openSync = (p: unknown, ...rest: unknown[]) => (rec(p), (orig.openSync as (...a: unknown[]) => unknown)(p, ...rest));
+    (nodeFs as { readFileSync: unknown }).readFileSync = (p: unknown, ...rest: unknown[]) => (
+      rec(p),
+      (orig.readFileSync as (...a: unknown[]) => unknown)(p, ...rest)
+    );
+    (nodeFs as { openSync: unknown }).openSync = (p: unknown, ...rest: unknown[]) => (
+      rec(p),
+      (orig.openSync as (...a: unknown[]) => unknown)(p, ...rest)
+    );
     let out = '';
     let code: number;
     try {
-      code = await main(['check', '--format', 'json', '--jobs', '1', path.join(dir, 'mlx5')], { out: (s) => (out += s), err: (s) => (out += s) });
+      code = await main(['check', '--format', 'json', '--jobs', '1', path.join(dir, 'mlx5')], {
+        out: (s) => (out += s),
+        err: (s) => (out += s),
+      });
       await main(['report', path.join(dir, 'mlx5')], { out: () => undefined, err: (s) => (out += s) });
     } finally {
       Object.assign(nodeFs, orig);
@@ -66,7 +78,10 @@ describe('security', () => {
     assert.equal(code, 1, out);
     assert.ok(JSON.parse(out.slice(0, out.lastIndexOf('}') + 1)).findings.length > 50);
     assert.ok(reads.includes(path.join(dir, '.vfio-variant.json')), 'the config file was read');
-    assert.ok(reads.some((p) => p.startsWith(path.join(root, 'include'))), 'headers of the kernel tree were read');
+    assert.ok(
+      reads.some((p) => p.startsWith(path.join(root, 'include'))),
+      'headers of the kernel tree were read',
+    );
     const other = [...new Set(reads)].filter((p) => !ALLOWED_READ.test(p) && p !== path.join(dir, '.vfio-variant.json'));
     assert.deepEqual(other, []);
   });
@@ -93,10 +108,15 @@ describe('security', () => {
       if (/\brequire\s*\(\s*(?!['"])/.test(src)) problems.push(`${rel}: require() of a computed path`);
       if (/\bimport\s*\(/.test(src)) problems.push(`${rel}: dynamic import()`);
       if (/\beval\s*\(|\bnew\s+Function\s*\(/.test(src)) problems.push(`${rel}: eval`);
-      for (const m of src.matchAll(/new\s+(?:Worker|\(threads\(\)\.Worker\))\s*\(([^,)]*)/g)) if (m[1].trim() !== '__filename') problems.push(`${rel}: Worker(${m[1]})`);
+      for (const m of src.matchAll(/new\s+(?:Worker|\(threads\(\)\.Worker\))\s*\(([^,)]*)/g))
+        if (m[1].trim() !== '__filename') problems.push(`${rel}: Worker(${m[1]})`);
     }
     assert.deepEqual(problems, []);
-    assert.match(fs.readFileSync(path.join(REPO, 'server/src/cli/parallel.ts'), 'utf8'), /new\s+\(threads\(\)\.Worker\)\(\s*__filename/, 'the pool starts its own module');
+    assert.match(
+      fs.readFileSync(path.join(REPO, 'server/src/cli/parallel.ts'), 'utf8'),
+      /new\s+\(threads\(\)\.Worker\)\(\s*__filename/,
+      'the pool starts its own module',
+    );
   });
 
   it('restricted workspace: a kernelTree outside the workspace folder is ignored and logged (header declarations unseen); unrestricted uses it', async () => {
@@ -111,13 +131,17 @@ describe('security', () => {
     const names = async (restricted: boolean, kernelTree: string) => {
       const c = new TestClient();
       const logs: string[] = [];
-      c.conn.onNotification(LogMessageNotification.type, (m) => { logs.push(m.message); });
+      c.conn.onNotification(LogMessageNotification.type, (m) => {
+        logs.push(m.message);
+      });
       try {
         // Open once the server has pulled its settings (it re-publishes anyway, but then the first publish could be the default's).
-        const served = new Promise<void>((resolve) => c.conn.onRequest(ConfigurationRequest.type, (params) => {
-          setImmediate(resolve);
-          return params.items.map(() => ({ kernelTree }));
-        }));
+        const served = new Promise<void>((resolve) =>
+          c.conn.onRequest(ConfigurationRequest.type, (params) => {
+            setImmediate(resolve);
+            return params.items.map(() => ({ kernelTree }));
+          }),
+        );
         await c.initialize(pathToFileURL(folder).href, { debounceMs: 0, restricted });
         await served;
         await c.open(uri, text, 1);
@@ -136,7 +160,10 @@ describe('security', () => {
     assert.ok(!restricted.calls.includes('get_cqe_opcode'));
     assert.ok(restricted.calls.length > 20 && restricted.calls.length < trusted.calls.length);
     assert.deepEqual(viaLink.calls, restricted.calls);
-    assert.ok(restricted.logs.some((l) => /kernelTree .* is outside the workspace; ignored in restricted mode/.test(l)), restricted.logs.join('\n'));
+    assert.ok(
+      restricted.logs.some((l) => /kernelTree .* is outside the workspace; ignored in restricted mode/.test(l)),
+      restricted.logs.join('\n'),
+    );
     assert.ok(viaLink.logs.some((l) => /outside the workspace; ignored/.test(l)));
     assert.ok(!trusted.logs.some((l) => /ignored in restricted mode/.test(l)));
   });

@@ -6,23 +6,33 @@ ruleTester('parent-call-undocumented', {
   valid: [
     {
       name: 'comment directly above the statement',
-      files: { 'main.c': `${MLX5}static int f(struct mlx5_core_dev *mdev)\n{\n\t/* Ask the PF for this VF's state size. */\n\treturn mlx5_cmd_exec(mdev);\n}\n` },
+      files: {
+        'main.c': `${MLX5}static int f(struct mlx5_core_dev *mdev)\n{\n\t/* Ask the PF for this VF's state size. */\n\treturn mlx5_cmd_exec(mdev);\n}\n`,
+      },
     },
     {
       name: 'comment above the enclosing if documents calls in its body',
-      files: { 'main.c': `${MLX5}static void f(void *m, int x)\n{\n\t/* Tear down the PF-side tracker. */\n\tif (x)\n\t\tmlx5_core_destroy_mkey(m, x);\n}\n` },
+      files: {
+        'main.c': `${MLX5}static void f(void *m, int x)\n{\n\t/* Tear down the PF-side tracker. */\n\tif (x)\n\t\tmlx5_core_destroy_mkey(m, x);\n}\n`,
+      },
     },
     {
       name: 'call in an if condition, comment above the if',
-      files: { 'main.c': `${MLX5}static int f(void *m)\n{\n\t// PF firmware query, VF-scoped.\n\tif (mlx5_cmd_exec(m))\n\t\treturn -1;\n\treturn 0;\n}\n` },
+      files: {
+        'main.c': `${MLX5}static int f(void *m)\n{\n\t// PF firmware query, VF-scoped.\n\tif (mlx5_cmd_exec(m))\n\t\treturn -1;\n\treturn 0;\n}\n`,
+      },
     },
     {
       name: 'call in a declaration initializer spanning lines',
-      files: { 'main.c': `${MLX5}static int f(struct pci_dev *pdev)\n{\n\t/* Borrow the PF core device. */\n\tstruct mlx5_core_dev *mdev =\n\t\tmlx5_vf_get_core_dev(pdev);\n\treturn !mdev;\n}\n` },
+      files: {
+        'main.c': `${MLX5}static int f(struct pci_dev *pdev)\n{\n\t/* Borrow the PF core device. */\n\tstruct mlx5_core_dev *mdev =\n\t\tmlx5_vf_get_core_dev(pdev);\n\treturn !mdev;\n}\n`,
+      },
     },
     {
       name: "the enclosing function's doc comment names the callee",
-      files: { 'main.c': `${MLX5}/**\n * f() - query\n * @m: dev\n *\n * Uses mlx5_cmd_exec() on the PF.\n */\nstatic int f(void *m)\n{\n\tint ret;\n\n\tret = mlx5_cmd_exec(m);\n\treturn ret;\n}\n` },
+      files: {
+        'main.c': `${MLX5}/**\n * f() - query\n * @m: dev\n *\n * Uses mlx5_cmd_exec() on the PF.\n */\nstatic int f(void *m)\n{\n\tint ret;\n\n\tret = mlx5_cmd_exec(m);\n\treturn ret;\n}\n`,
+      },
     },
     {
       name: 'functions defined in the driver directory are not parent calls, even with a parent-like name',
@@ -33,15 +43,21 @@ ruleTester('parent-call-undocumented', {
     },
     {
       name: 'generic kernel APIs stay generic even when given the PF device',
-      files: { 'main.c': `${P}static void f(struct pci_dev *pdev)\n{\n\t/* Map on the PF, which does the DMA. */\n\tstruct device *pf_dev = &pci_physfn(pdev)->dev;\n\n\tdma_map_single(pf_dev, NULL, 0, 0);\n\tmutex_lock(&lock);\n\tkfree(pf_dev);\n}\n` },
+      files: {
+        'main.c': `${P}static void f(struct pci_dev *pdev)\n{\n\t/* Map on the PF, which does the DMA. */\n\tstruct device *pf_dev = &pci_physfn(pdev)->dev;\n\n\tdma_map_single(pf_dev, NULL, 0, 0);\n\tmutex_lock(&lock);\n\tkfree(pf_dev);\n}\n`,
+      },
     },
     {
       name: 'calls through function pointers and ALL-CAPS macros are skipped',
-      files: { 'main.c': `${MLX5}static int f(int (*cb)(void *), void *m)\n{\n\tint (*op)(void *) = cb;\n\n\tMLX5_SET(foo, m, x, 1);\n\treturn cb(m) + op(m);\n}\n` },
+      files: {
+        'main.c': `${MLX5}static int f(int (*cb)(void *), void *m)\n{\n\tint (*op)(void *) = cb;\n\n\tMLX5_SET(foo, m, x, 1);\n\treturn cb(m) + op(m);\n}\n`,
+      },
     },
     {
       name: 'an inline suppression comment',
-      files: { 'main.c': `${MLX5}static int f(void *m)\n{\n\t/* vfio-variant: ignore parent-call-undocumented -- init path, reviewed in v3 */\n\treturn mlx5_cmd_exec(m);\n}\n` },
+      files: {
+        'main.c': `${MLX5}static int f(void *m)\n{\n\t/* vfio-variant: ignore parent-call-undocumented -- init path, reviewed in v3 */\n\treturn mlx5_cmd_exec(m);\n}\n`,
+      },
     },
     {
       name: 'the ignore setting',
@@ -54,7 +70,9 @@ ruleTester('parent-call-undocumented', {
     },
     {
       name: 'other vfio drivers (platform, mdev, fsl-mc) are not vfio-pci variant drivers',
-      files: { 'vfio_fsl_mc.c': '#include <linux/vfio.h>\n#include <linux/fsl/mc.h>\nstatic int f(void *d)\n{\n\treturn fsl_mc_obj_reset(d);\n}\n' },
+      files: {
+        'vfio_fsl_mc.c': '#include <linux/vfio.h>\n#include <linux/fsl/mc.h>\nstatic int f(void *d)\n{\n\treturn fsl_mc_obj_reset(d);\n}\n',
+      },
     },
     {
       name: 'vfio-pci core itself is not a variant driver',
@@ -83,18 +101,33 @@ ruleTester('parent-call-undocumented', {
     },
     {
       name: 'PF lookups are parent interactions, named after the parent they reach',
-      files: { 'main.c': `${P}#include <linux/pds/pds_common.h>\nstatic int f(struct pci_dev *pdev)\n{\n\tvoid *pf = pci_physfn(pdev);\n\n\treturn pds_client_register(pf, "x");\n}\n` },
-      errors: [{ line: 6, name: 'pci_physfn', parent: 'pds_core' }, { line: 8, name: 'pds_client_register', parent: 'pds_core' }],
+      files: {
+        'main.c': `${P}#include <linux/pds/pds_common.h>\nstatic int f(struct pci_dev *pdev)\n{\n\tvoid *pf = pci_physfn(pdev);\n\n\treturn pds_client_register(pf, "x");\n}\n`,
+      },
+      errors: [
+        { line: 6, name: 'pci_physfn', parent: 'pds_core' },
+        { line: 8, name: 'pds_client_register', parent: 'pds_core' },
+      ],
     },
     {
       name: "a parent found from the driver's #include of another driver's header",
-      files: { 'main.c': `${P}#include <linux/acme/acme_vfmig.h>\nstatic int f(void *pf, int vf)\n{\n\tif (acme_vfmig_suspend(pf, vf))\n\t\treturn -EIO;\n\treturn acme_vfmig_resume(pf, vf);\n}\n` },
-      errors: [{ line: 6, name: 'acme_vfmig_suspend', parent: 'acme' }, { line: 8, name: 'acme_vfmig_resume', parent: 'acme' }],
+      files: {
+        'main.c': `${P}#include <linux/acme/acme_vfmig.h>\nstatic int f(void *pf, int vf)\n{\n\tif (acme_vfmig_suspend(pf, vf))\n\t\treturn -EIO;\n\treturn acme_vfmig_resume(pf, vf);\n}\n`,
+      },
+      errors: [
+        { line: 6, name: 'acme_vfmig_suspend', parent: 'acme' },
+        { line: 8, name: 'acme_vfmig_resume', parent: 'acme' },
+      ],
     },
     {
       name: 'a parent found by data flow from a PF lookup, through a struct field',
-      files: { 'main.c': `${P}static int probe(struct pci_dev *pdev, struct zvdev *z)\n{\n\tz->pf = pci_iov_get_pf_drvdata(pdev, &zeta_pf_driver);\n\treturn 0;\n}\nstatic int run(struct zvdev *z)\n{\n\treturn zpf_freeze_vf(z->pf, z->vf_id);\n}\n` },
-      errors: [{ line: 5, name: 'pci_iov_get_pf_drvdata' }, { line: 10, name: 'zpf_freeze_vf' }],
+      files: {
+        'main.c': `${P}static int probe(struct pci_dev *pdev, struct zvdev *z)\n{\n\tz->pf = pci_iov_get_pf_drvdata(pdev, &zeta_pf_driver);\n\treturn 0;\n}\nstatic int run(struct zvdev *z)\n{\n\treturn zpf_freeze_vf(z->pf, z->vf_id);\n}\n`,
+      },
+      errors: [
+        { line: 5, name: 'pci_iov_get_pf_drvdata' },
+        { line: 10, name: 'zpf_freeze_vf' },
+      ],
     },
     {
       name: 'a prototype the driver declares but never defines belongs to a companion driver',
@@ -118,7 +151,9 @@ ruleTester('parent-call-undocumented', {
     },
     {
       name: 'calls inside kernel loop macros and under __user annotations are found',
-      files: { 'main.c': `${MLX5}static long f(struct x *m, char __user *buf)\n{\n\tstruct y *e;\n\n\tlist_for_each_entry(e, &m->list, node) {\n\t\tmlx5_core_destroy_mkey(m->mdev, e->mkey);\n\t}\n\treturn 0;\n}\n` },
+      files: {
+        'main.c': `${MLX5}static long f(struct x *m, char __user *buf)\n{\n\tstruct y *e;\n\n\tlist_for_each_entry(e, &m->list, node) {\n\t\tmlx5_core_destroy_mkey(m->mdev, e->mkey);\n\t}\n\treturn 0;\n}\n`,
+      },
       errors: [{ line: 9, name: 'mlx5_core_destroy_mkey' }],
     },
   ],

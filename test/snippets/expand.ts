@@ -73,16 +73,19 @@ export function expandSnippet(body: string | string[]): Expansion {
     }
   };
   define(parts);
-  const render = (ps: Part[]): string => ps.map((p) => {
-    if (typeof p === 'string') return p;
-    if (p.children) {
-      const text = render(p.children);
-      if (!stops.has(p.stop)) stops.set(p.stop, text);
-      return text;
-    }
-    if (p.choices) return p.choices[0];
-    return stops.get(p.stop) ?? '';
-  }).join('');
+  const render = (ps: Part[]): string =>
+    ps
+      .map((p) => {
+        if (typeof p === 'string') return p;
+        if (p.children) {
+          const text = render(p.children);
+          if (!stops.has(p.stop)) stops.set(p.stop, text);
+          return text;
+        }
+        if (p.choices) return p.choices[0];
+        return stops.get(p.stop) ?? '';
+      })
+      .join('');
   render(parts); // fills defaults of placeholders that nest mirrors
   return { text: render(parts), stops };
 }

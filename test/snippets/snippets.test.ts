@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createSourceFile } from '../../server/src/engine/sourceFile';
-import { handlerDoc, parentFunctionDoc, parentStatementComment } from '../../server/src/engine/templates';
-import type { FunctionFact } from '../../server/src/engine/facts';
+import { createSourceFile } from '../../server/src/engine/model/sourceFile';
+import { handlerDoc, parentFunctionDoc, parentStatementComment } from '../../server/src/engine/fixes/templates';
+import type { FunctionFact } from '../../server/src/engine/model/facts';
 import { checkJson, runCli } from '../support/cli';
 import { kernelDocWarnings, REPO } from '../support/kernel';
 import { expandSnippet } from './expand';
@@ -47,8 +47,18 @@ const questions = (lines: string[]) => logicalLines(lines.join('\n')).filter((l)
 
 function fn(name: string, params: string[], returnsValue = true): FunctionFact {
   return {
-    name, nameStart: 0, nameLine: 0, nameColumn: 0, start: 0, startLine: 0, end: 0, endLine: 0,
-    params: params.map((p) => ({ name: p })), variadic: false, returnsValue, locals: new Set(),
+    name,
+    nameStart: 0,
+    nameLine: 0,
+    nameColumn: 0,
+    start: 0,
+    startLine: 0,
+    end: 0,
+    endLine: 0,
+    params: params.map((p) => ({ name: p })),
+    variadic: false,
+    returnsValue,
+    locals: new Set(),
   };
 }
 
@@ -70,11 +80,17 @@ function tmpFile(name: string, text: string): string {
 
 describe('snippets/kernel-doc.code-snippets', () => {
   it('is valid JSON, contributed for C, and every entry has a prefix, a body and a description', () => {
-    assert.ok(manifest.contributes.snippets.some((s: { language: string; path: string }) =>
-      s.language === 'c' && path.resolve(REPO, s.path) === FILE));
+    assert.ok(
+      manifest.contributes.snippets.some(
+        (s: { language: string; path: string }) => s.language === 'c' && path.resolve(REPO, s.path) === FILE,
+      ),
+    );
     assert.ok(Object.keys(snippets).length >= 5);
     for (const [name, s] of Object.entries(snippets)) {
-      assert.ok(([] as string[]).concat(s.prefix).every((p) => /^[a-z][\w-]+$/.test(p)), name);
+      assert.ok(
+        ([] as string[]).concat(s.prefix).every((p) => /^[a-z][\w-]+$/.test(p)),
+        name,
+      );
       assert.ok(Array.isArray(s.body) && s.body.length > 2, name);
       assert.ok(s.description.length > 20, name);
       const { stops } = expandSnippet(s.body);
@@ -106,10 +122,18 @@ describe('snippets/kernel-doc.code-snippets', () => {
       const have = new Set(logicalLines(snippet));
       for (const q of expected) assert.ok(have.has(q), `missing ${JSON.stringify(q)} in\n${snippet}`);
     };
-    const handler = handlerDoc(fn('function_name', ['vdev', 'new_state']), [{ ops: 'vfio_migration_ops', member: 'migration_set_state', variable: '' }], [], '');
+    const handler = handlerDoc(
+      fn('function_name', ['vdev', 'new_state']),
+      [{ ops: 'vfio_migration_ops', member: 'migration_set_state', variable: '' }],
+      [],
+      '',
+    );
     const handlerQs = questions(handler);
     assert.ok(handlerQs.length >= 6, handlerQs.join('\n'));
-    contains(byPrefix('kdoc-migration-handler'), [...handlerQs, ...logicalLines(handler.join('\n')).filter((l) => /^(function_name\(\)|@|Wired as)/.test(l))]);
+    contains(byPrefix('kdoc-migration-handler'), [
+      ...handlerQs,
+      ...logicalLines(handler.join('\n')).filter((l) => /^(function_name\(\)|@|Wired as)/.test(l)),
+    ]);
     // The DOC: overview and the skeleton's set_state handler ask the four migration questions too.
     const migrationQs = handlerQs.filter((q) => !/^(Context|Return):/.test(q));
     contains(byPrefix('kdoc-doc-migration'), migrationQs);
@@ -122,7 +146,13 @@ describe('snippets/kernel-doc.code-snippets', () => {
 
   it('the driver skeleton parses without ERROR nodes, and the checker finds its handlers documented', () => {
     const text = byPrefix('vfio-variant-driver');
-    for (const needle of ['.driver_managed_dma = true', 'struct vfio_device_ops', 'vfio_pci_core_ioctl', 'struct vfio_migration_ops', 'struct vfio_log_ops']) {
+    for (const needle of [
+      '.driver_managed_dma = true',
+      'struct vfio_device_ops',
+      'vfio_pci_core_ioctl',
+      'struct vfio_migration_ops',
+      'struct vfio_log_ops',
+    ]) {
       assert.ok(text.includes(needle), needle);
     }
     const tree = createSourceFile('main.c', text, 1).parsed.tree;
@@ -136,10 +166,17 @@ describe('snippets/kernel-doc.code-snippets', () => {
     const all = checkJson(['--all', 'drivers/vfio/pci/acme'], root);
     const handlers = all.filter((f) => f.kind === 'migration-handler');
     assert.deepEqual(handlers.map((h) => h.name).sort(), [
-      'acme_vf_get_data_size', 'acme_vf_get_device_state', 'acme_vf_log_read_and_clear',
-      'acme_vf_log_start', 'acme_vf_log_stop', 'acme_vf_set_device_state',
+      'acme_vf_get_data_size',
+      'acme_vf_get_device_state',
+      'acme_vf_log_read_and_clear',
+      'acme_vf_log_start',
+      'acme_vf_log_stop',
+      'acme_vf_set_device_state',
     ]);
-    assert.ok(handlers.every((h) => h.documented && h.severity === 'none'), JSON.stringify(handlers));
+    assert.ok(
+      handlers.every((h) => h.documented && h.severity === 'none'),
+      JSON.stringify(handlers),
+    );
     assert.equal(runCli(['check', 'drivers/vfio/pci/acme'], root).status, 0);
   });
 });

@@ -14,7 +14,9 @@ export const KERNEL_ROOT = path.join(BASE, 'linux-source-6.12');
 const MARKER = path.join(BASE, '.extracted-6.12');
 
 const MEMBERS = [
-  'linux-source-6.12/drivers/vfio/*', 'linux-source-6.12/include/*', 'linux-source-6.12/MAINTAINERS',
+  'linux-source-6.12/drivers/vfio/*',
+  'linux-source-6.12/include/*',
+  'linux-source-6.12/MAINTAINERS',
   'linux-source-6.12/scripts/kernel-doc*',
 ];
 

@@ -5,10 +5,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
-  type PublishDiagnosticsParams, InitializeRequest, InitializedNotification, PublishDiagnosticsNotification,
-  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, ShutdownRequest, ExitNotification,
-  ConfigurationRequest, ApplyWorkspaceEditRequest, type WorkspaceEdit,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  ShutdownRequest,
+  ExitNotification,
+  ConfigurationRequest,
+  ApplyWorkspaceEditRequest,
+  type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { REPO } from './kernel';
 
@@ -18,7 +29,11 @@ export class TestClient {
   readonly proc: ChildProcess;
   readonly conn: ProtocolConnection;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
-  private readonly waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private readonly waiters: {
+    uri: string;
+    pred: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   settings: unknown = {};
   readonly appliedEdits: WorkspaceEdit[] = [];
   stderr = '';
@@ -47,19 +62,41 @@ export class TestClient {
 
   async initialize(rootUri: string | null, initializationOptions: unknown = { debounceMs: 0 }, pullConfig = true): Promise<void> {
     await this.conn.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri, workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
-      capabilities: { workspace: { configuration: pullConfig, applyEdit: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
+      capabilities: {
+        workspace: { configuration: pullConfig, applyEdit: true },
+        textDocument: { publishDiagnostics: { versionSupport: true } },
+      },
       initializationOptions,
     });
     await this.conn.sendNotification(InitializedNotification.type, {});
   }
 
-  diagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 20000): Promise<PublishDiagnosticsParams> {
+  diagnostics(
+    uri: string,
+    pred: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 20000,
+  ): Promise<PublishDiagnosticsParams> {
     const have = this.latest.get(uri);
     if (have && pred(have)) return Promise.resolve(have);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(this.latest.get(uri))?.slice(0, 400)}\n${this.stderr}`)), timeoutMs);
-      this.waiters.push({ uri, pred, resolve: (p) => { clearTimeout(t); resolve(p); } });
+      const t = setTimeout(
+        () =>
+          reject(
+            new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(this.latest.get(uri))?.slice(0, 400)}\n${this.stderr}`),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        uri,
+        pred,
+        resolve: (p) => {
+          clearTimeout(t);
+          resolve(p);
+        },
+      });
     });
   }
 
@@ -67,9 +104,14 @@ export class TestClient {
     return this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version, text } });
   }
 
-  change(uri: string, version: number, changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): Promise<void> {
+  change(
+    uri: string,
+    version: number,
+    changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[],
+  ): Promise<void> {
     return this.conn.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri, version }, contentChanges: changes as never,
+      textDocument: { uri, version },
+      contentChanges: changes as never,
     });
   }
 

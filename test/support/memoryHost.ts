@@ -8,7 +8,8 @@ export function memoryHost(files: Record<string, string>): FileSystemHost {
   for (const p of abs.keys()) for (let d = path.dirname(p); d !== '/'; d = path.dirname(d)) dirs.add(d);
   return {
     readBytes: (p) => abs.get(p),
-    readDir: (p) => (dirs.has(p) ? [...new Set([...abs.keys(), ...dirs].filter((f) => path.dirname(f) === p).map((f) => path.basename(f)))] : undefined),
+    readDir: (p) =>
+      dirs.has(p) ? [...new Set([...abs.keys(), ...dirs].filter((f) => path.dirname(f) === p).map((f) => path.basename(f)))] : undefined,
     stat: (p) => {
       if (abs.has(p)) return { isFile: true, isDirectory: false, isSymbolicLink: false, size: abs.get(p)!.length, mtimeMs: 1 };
       if (dirs.has(p)) return { isFile: false, isDirectory: true, isSymbolicLink: false, size: 0, mtimeMs: 1 };

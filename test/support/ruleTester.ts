@@ -45,14 +45,20 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, () => {
         const { findings } = analyse(c);
-        assert.deepEqual(findings.filter((f) => f.rule === ruleId).map((f) => `${f.line + 1}:${f.name}`), []);
+        assert.deepEqual(
+          findings.filter((f) => f.rule === ruleId).map((f) => `${f.line + 1}:${f.name}`),
+          [],
+        );
       });
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, () => {
         const { ws, file, findings } = analyse(c);
         const mine = findings.filter((f) => f.rule === ruleId);
-        assert.deepEqual(mine.map((f) => `${f.line + 1}:${f.name}`), c.errors.map((e) => `${e.line}:${e.name}`));
+        assert.deepEqual(
+          mine.map((f) => `${f.line + 1}:${f.name}`),
+          c.errors.map((e) => `${e.line}:${e.name}`),
+        );
         c.errors.forEach((e, i) => {
           if (e.message) assert.match(mine[i].message, e.message);
           if (e.parent) assert.equal(mine[i].parent, e.parent);
@@ -78,7 +84,11 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
           }
           after = analyse({ ...c, files }).findings.filter((f) => f.rule === ruleId);
         }
-        assert.equal(after.length, mine.length - countResolved(mine, target), `findings after fix:\n${after.map((f) => f.message).join('\n')}`);
+        assert.equal(
+          after.length,
+          mine.length - countResolved(mine, target),
+          `findings after fix:\n${after.map((f) => f.message).join('\n')}`,
+        );
       });
     }
   });
@@ -90,4 +100,3 @@ function countResolved(mine: Finding[], target: Finding): number {
   const fn = target.item.kind === 'parent-call' ? target.item.context.anchorLines[0] : -1;
   return mine.filter((f) => f.item.kind === 'parent-call' && f.item.context.anchorLines[0] === fn).length;
 }
-

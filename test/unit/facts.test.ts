@@ -1,9 +1,9 @@
 /** Facts read from a function's text: parameters, return type, locals and their initializers. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseC } from '../../server/src/engine/cParser';
-import { extractFacts } from '../../server/src/engine/facts';
-import { LineIndex } from '../../server/src/engine/text';
+import { parseC } from '../../server/src/engine/syntax/cParser';
+import { extractFacts } from '../../server/src/engine/model/facts';
+import { LineIndex } from '../../server/src/engine/syntax/text';
 
 function facts(text: string) {
   const parsed = parseC(text);
@@ -44,25 +44,54 @@ describe('facts read from the text', () => {
   const fn = (name: string) => f.functions.find((x) => x.name === name)!;
 
   it('parameters: named ones in order, `...` as variadic, unnamed and `(void)` left out', () => {
-    assert.deepEqual(fn('get_buf').params.map((p) => p.name), ['f', 'n', 'fmt']);
+    assert.deepEqual(
+      fn('get_buf').params.map((p) => p.name),
+      ['f', 'n', 'fmt'],
+    );
     assert.equal(fn('get_buf').variadic, true);
     assert.deepEqual(fn('plain').params, []);
     assert.equal(fn('plain').variadic, false);
     // A macro-made name: the last parameter list counts.
-    assert.deepEqual(fn('BTREE_FN').params.map((p) => p.name), ['head', 'key']);
+    assert.deepEqual(
+      fn('BTREE_FN').params.map((p) => p.name),
+      ['head', 'key'],
+    );
   });
 
   it('return value: `void *` returns one, plain `void` does not', () => {
     assert.equal(fn('get_buf').returnsValue, true);
     assert.equal(fn('plain').returnsValue, false);
     assert.equal(fn('BTREE_FN').returnsValue, true);
-    const attributed = facts('static void __attribute__((unused)) quiet(void)\n{\n}\nstatic int __attribute__((cold)) loud(void)\n{\n\treturn 0;\n}\n');
-    assert.deepEqual(attributed.functions.map((x) => [x.name, x.returnsValue]), [['quiet', false], ['loud', true]]);
+    const attributed = facts(
+      'static void __attribute__((unused)) quiet(void)\n{\n}\nstatic int __attribute__((cold)) loud(void)\n{\n\treturn 0;\n}\n',
+    );
+    assert.deepEqual(
+      attributed.functions.map((x) => [x.name, x.returnsValue]),
+      [
+        ['quiet', false],
+        ['loud', true],
+      ],
+    );
   });
 
   it('locals: every declarator, pointers to functions and arrays, macro-declared names; not a prototype or a type name', () => {
-    assert.deepEqual([...fn('get_buf').locals].sort(),
-      ['a', 'anon', 'b', 'c', 'cb', 'counter', 'f', 'flags', 'fmt', 'lock', 'n', 'named', 'other', 'p', 'table']);
+    assert.deepEqual([...fn('get_buf').locals].sort(), [
+      'a',
+      'anon',
+      'b',
+      'c',
+      'cb',
+      'counter',
+      'f',
+      'flags',
+      'fmt',
+      'lock',
+      'n',
+      'named',
+      'other',
+      'p',
+      'table',
+    ]);
   });
 
   it('initializers become local assignments with what they mention', () => {
@@ -100,10 +129,22 @@ static int set(struct dev *d, struct ops *o, void *buf)
 	return 0;
 }
 `);
-    assert.deepEqual(g.localAssigns.map((a) => a.local), ['ret', 'c', 'ret', 'i']);
-    assert.deepEqual(g.fieldAssigns.map((a) => a.field), ['count', 'save', 'a', 'b', 'shift']);
+    assert.deepEqual(
+      g.localAssigns.map((a) => a.local),
+      ['ret', 'c', 'ret', 'i'],
+    );
+    assert.deepEqual(
+      g.fieldAssigns.map((a) => a.field),
+      ['count', 'save', 'a', 'b', 'shift'],
+    );
     assert.deepEqual(g.fieldAssigns.find((a) => a.field === 'a')!.refs, { idents: ['d', 'buf'], fields: ['b'] });
-    assert.deepEqual(g.memberAssigns.map((m) => [m.member, m.fn]), [['count', 'i'], ['b', 'buf']]);
+    assert.deepEqual(
+      g.memberAssigns.map((m) => [m.member, m.fn]),
+      [
+        ['count', 'i'],
+        ['b', 'buf'],
+      ],
+    );
   });
 
   it('assignments the tree finds outside functions: an ops table split by #ifdef, a function it cannot name', () => {
@@ -127,4 +168,3 @@ static MACRO_DEFINED_FN(stats)
     assert.ok(wired.includes('migration_get_state=my_get_state'), wired.join(' '));
   });
 });
-

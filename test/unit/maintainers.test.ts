@@ -10,8 +10,13 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  acceptanceEntry, ACCEPTANCE_DOC, entriesFor, entriesForFiles, parseMaintainers, type EntryMatch,
-} from '../../server/src/engine/maintainers';
+  acceptanceEntry,
+  ACCEPTANCE_DOC,
+  entriesFor,
+  entriesForFiles,
+  parseMaintainers,
+  type EntryMatch,
+} from '../../server/src/engine/maintainers/maintainers';
 import { memoryHost, MEM_ROOT } from '../support/memoryHost';
 
 const host = memoryHost({ 'drivers/foo/bar/x.c': '', 'drivers/vfio/pci/a.c': '', 'include/linux/y.h': '', 'foo/bar/z': '' });
@@ -145,20 +150,38 @@ function random(seed: number) {
   };
   const line = (): string => {
     const r = next(100);
-    let s = r < 30 ? `F:${pick(['\t', ' ', ''])}${value()}` : r < 35 ? `X:\t${value()}`
-      : r < 43 ? `N:\t${pick(['foo', 'vfio', 'a b', 'f # c', 'x[ab]y', 'fo?o', 'vf*', '[^a-z]pci', '^drivers/', '\\bfoo', 'a|bar', '(foo)', '[', 'a{2}', 'f.o', '', 'x)', 'a??b'])}`
-        : r < 50 ? `${pick(['M', 'R', 'L', 'S'])}:\t${pick(['A B <a@b.c>', 'c@d.e', 'l@k.org (moderated for non-subscribers)', 'Maintained'])}`
-          : r < 52 ? `P:\t${pick([ACCEPTANCE_DOC, ` ${ACCEPTANCE_DOC} `, 'other.rst'])}`
-            : r < 66 ? pick(['', '', '   ', '# comment', '  # c'])
-              : r < 90 ? pick(['VFIO DRIVER', 'THE REST', 'ACME', 'acme lower', ' LEADING', 'f: lower', 'F:', 'AB: two'])
-                : `${pick(['F', 'N', 'X'])}:${pick(['\t', ' '])}v${pick(odd)}w`;
+    let s =
+      r < 30
+        ? `F:${pick(['\t', ' ', ''])}${value()}`
+        : r < 35
+          ? `X:\t${value()}`
+          : r < 43
+            ? `N:\t${pick(['foo', 'vfio', 'a b', 'f # c', 'x[ab]y', 'fo?o', 'vf*', '[^a-z]pci', '^drivers/', '\\bfoo', 'a|bar', '(foo)', '[', 'a{2}', 'f.o', '', 'x)', 'a??b'])}`
+            : r < 50
+              ? `${pick(['M', 'R', 'L', 'S'])}:\t${pick(['A B <a@b.c>', 'c@d.e', 'l@k.org (moderated for non-subscribers)', 'Maintained'])}`
+              : r < 52
+                ? `P:\t${pick([ACCEPTANCE_DOC, ` ${ACCEPTANCE_DOC} `, 'other.rst'])}`
+                : r < 66
+                  ? pick(['', '', '   ', '# comment', '  # c'])
+                  : r < 90
+                    ? pick(['VFIO DRIVER', 'THE REST', 'ACME', 'acme lower', ' LEADING', 'f: lower', 'F:', 'AB: two'])
+                    : `${pick(['F', 'N', 'X'])}:${pick(['\t', ' '])}v${pick(odd)}w`;
     if (!next(12)) s += pick(odd);
     if (!next(20)) s += pick(['\r', '\u2028']) + line();
     return s;
   };
   const text = Array.from({ length: next(40) }, line).join(pick(['\n', '\n', '\r\n'])) + pick(['', '\n']);
-  const paths = ['', 'drivers/', 'foo', 'drivers/foo/bar/x.c', 'drivers/vfio/pci/a.c', 'include/linux/y.h',
-    ...Array.from({ length: 8 }, () => Array.from({ length: 1 + next(4) }, () => pick(['drivers', 'foo', 'bar', 'vfio', 'pci', 'a+b', 'x.c', 'linux'])).join('/'))];
+  const paths = [
+    '',
+    'drivers/',
+    'foo',
+    'drivers/foo/bar/x.c',
+    'drivers/vfio/pci/a.c',
+    'include/linux/y.h',
+    ...Array.from({ length: 8 }, () =>
+      Array.from({ length: 1 + next(4) }, () => pick(['drivers', 'foo', 'bar', 'vfio', 'pci', 'a+b', 'x.c', 'linux'])).join('/'),
+    ),
+  ];
   return { text, paths };
 }
 
@@ -169,11 +192,27 @@ describe('MAINTAINERS reader', () => {
       const mf = parseMaintainers(text, path.join(MEM_ROOT, 'MAINTAINERS'), MEM_ROOT);
       const ref = referenceEntries(text);
       const at = `seed ${seed}: ${JSON.stringify(text)}`;
-      for (const [i, p] of paths.entries()) assert.deepEqual(entriesFor(mf, p, host).map(asRef), referenceMatches(ref, p), `${at}\npath ${JSON.stringify(p)} (#${i})`);
+      for (const [i, p] of paths.entries())
+        assert.deepEqual(entriesFor(mf, p, host).map(asRef), referenceMatches(ref, p), `${at}\npath ${JSON.stringify(p)} (#${i})`);
       assert.deepEqual(entriesForFiles(mf, paths.slice(3), host).map(asRef), referenceMerged(ref, paths.slice(3)), at);
-      assert.deepEqual(mf.entries.map((e) => ({ title: e.title, line: e.line, endLine: e.endLine, fields: e.fields })), ref, at);
-      assert.equal(acceptanceEntry(mf)?.line, ref.find((e) => e.fields.some((f) => f.type === 'P' && f.value.trim() === ACCEPTANCE_DOC))?.line, at);
-      assert.deepEqual(mf.lineStarts, text.split('\n').reduce((starts, l) => [...starts, starts[starts.length - 1] + l.length + 1], [0]).slice(0, -1), at);
+      assert.deepEqual(
+        mf.entries.map((e) => ({ title: e.title, line: e.line, endLine: e.endLine, fields: e.fields })),
+        ref,
+        at,
+      );
+      assert.equal(
+        acceptanceEntry(mf)?.line,
+        ref.find((e) => e.fields.some((f) => f.type === 'P' && f.value.trim() === ACCEPTANCE_DOC))?.line,
+        at,
+      );
+      assert.deepEqual(
+        mf.lineStarts,
+        text
+          .split('\n')
+          .reduce((starts, l) => [...starts, starts[starts.length - 1] + l.length + 1], [0])
+          .slice(0, -1),
+        at,
+      );
     }
   });
 

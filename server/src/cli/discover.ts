@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareText } from '../engine/text';
+import { compareText } from '../engine';
 
 const SOURCE = /\.[ch]$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.kernel', 'out']);
@@ -101,8 +101,7 @@ export function walkPaths(paths: string[], errors: string[]): { dirs: SourceDir[
       const real = fs.realpathSync.native(p);
       if (!roots.has(real)) walk(p);
       roots.add(real);
-    }
-    else if (st.isFile()) {
+    } else if (st.isFile()) {
       const dir = path.dirname(p);
       const target = named.get(dir) ?? { dir, only: new Set<string>() };
       target.only!.add(p);

@@ -11,29 +11,43 @@ const rel = (p: string) => path.relative(process.cwd(), p) || p;
 const GCC_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', none: 'note' };
 
 export function formatText(findings: Finding[], notices: Notice[]): string {
-  const lines = findings.map((f) =>
-    `${rel(f.path)}:${f.line + 1}:${f.column + 1}: ${GCC_LEVEL[f.severity]}: ${f.message} [${f.rule}]`);
+  const lines = findings.map((f) => `${rel(f.path)}:${f.line + 1}:${f.column + 1}: ${GCC_LEVEL[f.severity]}: ${f.message} [${f.rule}]`);
   for (const n of notices) lines.push(`${rel(n.path)}: note: ${n.message}`);
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
 export function findingJson(f: Finding) {
   return {
-    file: rel(f.path), line: f.line + 1, column: f.column + 1, endLine: f.endLine + 1, endColumn: f.endColumn + 1,
-    kind: f.kind, name: f.name,
+    file: rel(f.path),
+    line: f.line + 1,
+    column: f.column + 1,
+    endLine: f.endLine + 1,
+    endColumn: f.endColumn + 1,
+    kind: f.kind,
+    name: f.name,
     ...(f.kind === 'parent-call' ? { parent: f.parent } : { role: f.role, roles: f.roles, ops: f.ops, kernelDoc: f.kernelDoc }),
-    documented: f.documented, suppressed: f.suppressed, rule: f.rule, severity: f.severity, message: f.message,
+    documented: f.documented,
+    suppressed: f.suppressed,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
     related: f.related.map((r) => ({ file: rel(r.path), line: r.line + 1, column: r.column + 1, message: r.message })),
   };
 }
 
 /** `drivers`: the directories analysed as vfio-pci variant drivers, so a run over a tree says what it covered. */
 export function formatJson(findings: Finding[], notices: Notice[], drivers: string[] = []): string {
-  return JSON.stringify({
-    drivers: drivers.map(rel),
-    findings: findings.map(findingJson),
-    notices: notices.map((n) => ({ file: rel(n.path), message: n.message })),
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        drivers: drivers.map(rel),
+        findings: findings.map(findingJson),
+        notices: notices.map((n) => ({ file: rel(n.path), message: n.message })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', none: 'none' };
@@ -49,31 +63,45 @@ export function formatSarif(findings: Finding[], notices: Notice[], version: str
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'vfio-variant', version, informationUri: docsUrl(''),
-          rules: RULES.map((r) => ({
-            id: r.meta.id, shortDescription: { text: r.meta.description }, helpUri: docsUrl(r.meta.id),
-            defaultConfiguration: { level: SARIF_LEVEL[r.meta.defaultSeverity] },
-          })),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'vfio-variant',
+            version,
+            informationUri: docsUrl(''),
+            rules: RULES.map((r) => ({
+              id: r.meta.id,
+              shortDescription: { text: r.meta.description },
+              helpUri: docsUrl(r.meta.id),
+              defaultConfiguration: { level: SARIF_LEVEL[r.meta.defaultSeverity] },
+            })),
+          },
         },
+        originalUriBaseIds: { SRCROOT: { uri: base } },
+        results: findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: RULES.findIndex((r) => r.meta.id === f.rule),
+          level: SARIF_LEVEL[f.severity],
+          ...(f.severity === 'none' ? { kind: 'pass' } : {}),
+          message: { text: f.message },
+          locations: [location(f.path, f.line, f.column, f.endColumn)],
+          relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.line, r.column), message: { text: r.message } })),
+          properties: { kind: f.kind, name: f.name, parent: f.parent, role: f.role, documented: f.documented },
+          ...(f.suppressed ? { suppressions: [{ kind: 'inSource' }] } : {}),
+        })),
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: notices.map((n) => ({
+              level: 'note',
+              message: { text: n.message },
+              locations: [location(n.path, 0, 0)],
+            })),
+          },
+        ],
       },
-      originalUriBaseIds: { SRCROOT: { uri: base } },
-      results: findings.map((f) => ({
-        ruleId: f.rule, ruleIndex: RULES.findIndex((r) => r.meta.id === f.rule), level: SARIF_LEVEL[f.severity],
-        ...(f.severity === 'none' ? { kind: 'pass' } : {}),
-        message: { text: f.message },
-        locations: [location(f.path, f.line, f.column, f.endColumn)],
-        relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.line, r.column), message: { text: r.message } })),
-        properties: { kind: f.kind, name: f.name, parent: f.parent, role: f.role, documented: f.documented },
-        ...(f.suppressed ? { suppressions: [{ kind: 'inSource' }] } : {}),
-      })),
-      invocations: [{
-        executionSuccessful: true,
-        toolExecutionNotifications: notices.map((n) => ({ level: 'note', message: { text: n.message }, locations: [location(n.path, 0, 0)] })),
-      }],
-    }],
+    ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 }

@@ -54,7 +54,9 @@ export interface CliIO {
 
 /** `writeHooks`: a test seam for --fix (see AtomicWriteOptions). */
 export async function main(
-  argv: string[], io: CliIO = { out: (s) => writeAllSync(1, s), err: (s) => writeAllSync(2, s) }, writeHooks: AtomicWriteOptions = {},
+  argv: string[],
+  io: CliIO = { out: (s) => writeAllSync(1, s), err: (s) => writeAllSync(2, s) },
+  writeHooks: AtomicWriteOptions = {},
 ): Promise<number> {
   try {
     return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io, writeHooks);
@@ -72,12 +74,21 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
+      args: argv,
+      allowPositionals: true,
+      strict: true,
       options: {
-        format: { type: 'string', default: 'text' }, all: { type: 'boolean', default: false },
-        fix: { type: 'boolean', default: false }, 'fix-dry-run': { type: 'boolean', default: false },
-        config: { type: 'string' }, 'kernel-tree': { type: 'string' }, parent: { type: 'string', multiple: true },
-        ignore: { type: 'string', multiple: true }, jobs: { type: 'string', short: 'j' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
+        format: { type: 'string', default: 'text' },
+        all: { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
+        'fix-dry-run': { type: 'boolean', default: false },
+        config: { type: 'string' },
+        'kernel-tree': { type: 'string' },
+        parent: { type: 'string', multiple: true },
+        ignore: { type: 'string', multiple: true },
+        jobs: { type: 'string', short: 'j' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -124,12 +135,16 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
     if (fixing) {
       const result = fixFiles(workspace, paths, findings, !!values['fix-dry-run'], io, writeHooks);
       if (result.failed) return 2;
-      if (values.fix) ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
+      if (values.fix)
+        ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
       else return 0;
     }
-    const body = format === 'json' ? formatJson(findings, notices, drivers)
-      : format === 'sarif' ? formatSarif(findings, notices, VERSION)
-        : formatText(findings, notices);
+    const body =
+      format === 'json'
+        ? formatJson(findings, notices, drivers)
+        : format === 'sarif'
+          ? formatSarif(findings, notices, VERSION)
+          : formatText(findings, notices);
     io.out(body);
     return findings.some((f) => f.severity !== 'none') ? 1 : 0;
   } finally {
@@ -150,11 +165,18 @@ function resolveSettings(values: Record<string, unknown>, firstPath: string, pro
     const extra = normalizeSettings({ extraParents: { [m[1]]: [m[2]] } }, problems).extraParents;
     for (const [k, v] of Object.entries(extra)) settings.extraParents[k] = [...(settings.extraParents[k] ?? []), ...v];
   }
-  for (const pat of (values.ignore as string[] | undefined) ?? []) settings.ignore.push(...normalizeSettings({ ignore: [pat] }, problems).ignore);
+  for (const pat of (values.ignore as string[] | undefined) ?? [])
+    settings.ignore.push(...normalizeSettings({ ignore: [pat] }, problems).ignore);
   return settings;
 }
 
-async function checkAll(poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean, poolRunning = false): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
+async function checkAll(
+  poolFor: (() => WorkerPool) | undefined,
+  workspace: Workspace,
+  targets: Target[],
+  all: boolean,
+  poolRunning = false,
+): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
   const findings: Finding[] = [];
   const notices: Notice[] = [];
   const drivers: string[] = [];
@@ -175,7 +197,14 @@ async function checkAll(poolFor: (() => WorkerPool) | undefined, workspace: Work
  * regular files under a PATH argument (or a file named as one) are written:
  * never a symbolic link, which could lead outside the tree.
  */
-function fixFiles(workspace: Workspace, paths: string[], findings: Finding[], dryRun: boolean, io: CliIO, writeHooks: AtomicWriteOptions): { failed: boolean } {
+function fixFiles(
+  workspace: Workspace,
+  paths: string[],
+  findings: Finding[],
+  dryRun: boolean,
+  io: CliIO,
+  writeHooks: AtomicWriteOptions,
+): { failed: boolean } {
   const files = [...new Set(findings.filter((f) => f.severity !== 'none').map((f) => f.path))].sort();
   const allowed = paths.map((p) => realOrResolved(p));
   let failed = false;
@@ -239,4 +268,7 @@ function fixRefusal(file: string, allowed: string[]): string | undefined {
   return inside ? undefined : 'outside the paths given on the command line';
 }
 
-if (require.main === module && !isCheckWorker()) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+if (require.main === module && !isCheckWorker())
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });

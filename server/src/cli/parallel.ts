@@ -79,7 +79,10 @@ export class WorkerPool {
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
-  constructor(readonly size: number, settings: Settings) {
+  constructor(
+    readonly size: number,
+    settings: Settings,
+  ) {
     for (let i = 0; i < size; i++) {
       const w = new (threads().Worker)(__filename, { workerData: { settings }, argv: [WORKER_ARG] });
       w.on('message', (r: Reply) => {
@@ -146,7 +149,11 @@ const WORKER_START_FILES = 1000;
 
 /** Analysis over the cores; results come back in target order. */
 export async function parallelCheck(
-  poolFor: (() => WorkerPool) | undefined, workspace: Workspace, targets: Target[], all: boolean, poolRunning = false,
+  poolFor: (() => WorkerPool) | undefined,
+  workspace: Workspace,
+  targets: Target[],
+  all: boolean,
+  poolRunning = false,
 ): Promise<TargetResult[]> {
   if (!poolFor || targets.length < 2) return checkTargets(workspace, targets, all);
   // By what will be parsed: vfio-pci core's own directory matches the prefilter

@@ -8,9 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { normalizeSettings, Workspace } from '../engine';
-import { buildReport } from '../engine/report';
-import { renderReport, type ReportFormat } from '../engine/reportRender';
+import { buildReport, normalizeSettings, renderReport, Workspace, type ReportFormat } from '../engine';
 import { nodeFileSystem } from '../node/fsHost';
 import { findConfig, loadConfig } from './config';
 import type { CliIO } from './main';
@@ -32,9 +30,13 @@ export function runReport(argv: string[], io: CliIO): number {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
+      args: argv,
+      allowPositionals: true,
+      strict: true,
       options: {
-        format: { type: 'string', default: 'markdown' }, 'kernel-tree': { type: 'string' }, config: { type: 'string' },
+        format: { type: 'string', default: 'markdown' },
+        'kernel-tree': { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -1,10 +1,15 @@
 /** The analysis engine's public surface: plain TypeScript, no LSP or VS Code types. */
 export { Workspace, type Notice } from './workspace';
-export { collectFindings, type Finding, type RelatedLocation } from './findings';
-export { applyEdits, type CodeFix, type TextEdit } from './fixes';
+export { collectFindings, type Finding, type RelatedLocation } from './rules/findings';
+export { applyEdits, type CodeFix, type TextEdit } from './fixes/fixes';
 export { RULES, ruleById, type Rule, type RuleMeta, type Severity } from './rules';
 export { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 export { decodeSource, type FileSystemHost } from './host';
-export type { DriverModel, ReviewItem, ParentCallItem, HandlerItem } from './driver';
-export { LineIndex, type Position, type Range } from './text';
-export { describeItem, itemAt } from "./describe";
+export type { DriverModel, ReviewItem, ParentCallItem, HandlerItem } from './model/driver';
+export { LineIndex, type Position, type Range } from './syntax/text';
+export { describeItem, itemAt } from './rules/describe';
+export { compareText } from './syntax/text';
+export type { SourceFile } from './model/sourceFile';
+export type { FileStat } from './host';
+export { buildReport } from './report/report';
+export { renderReport, type ReportFormat } from './report/render';

@@ -5,15 +5,15 @@
  * file (incrementally) and re-combines facts, nothing more.
  */
 import * as path from 'path';
-import { DriverChecks } from './driverChecks';
-import { analyzeDriver, classifySources, sourceTraits, type DriverModel, type SourceTraits } from './driver';
-import { collectFindings, type Finding, type FindingOptions } from './findings';
-import { fixAllInFile, fixesFor, type CodeFix } from './fixes';
+import { DriverChecks } from './model/driverChecks';
+import { analyzeDriver, classifySources, sourceTraits, type DriverModel, type SourceTraits } from './model/driver';
+import { collectFindings, type Finding, type FindingOptions } from './rules/findings';
+import { fixAllInFile, fixesFor, type CodeFix } from './fixes/fixes';
 import { decodeSource, type FileSystemHost } from './host';
-import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './kernelTree';
-import { MaintainersIndex } from './maintainers';
+import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './model/kernelTree';
+import { MaintainersIndex } from './maintainers/maintainers';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
-import { createSourceFile, updateSourceFile, type SourceFile } from './sourceFile';
+import { createSourceFile, updateSourceFile, type SourceFile } from './model/sourceFile';
 
 /** Something the user should know about a file we did not (fully) analyse. */
 export interface Notice {
@@ -55,7 +55,10 @@ export class Workspace {
   private readonly roots = new Map<string, string | undefined>();
   private readonly traits = new Map<string, { version: number | string; length: number; traits: SourceTraits }>();
 
-  constructor(private readonly host: FileSystemHost, settings?: Settings) {
+  constructor(
+    private readonly host: FileSystemHost,
+    settings?: Settings,
+  ) {
     this.headers = new HeaderIndex(host);
     this.maintainersIndex = new MaintainersIndex(host);
     this.driverChecks = new DriverChecks(this.maintainersIndex);
@@ -129,7 +132,8 @@ export class Workspace {
     // Files of a directory that cannot matter are never parsed.
     const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
     const model = analyzeDriver(dir, files, this.context(dir), kind);
-    for (const f of files) if (f.parsed.gaveUp) notices.push({ path: f.path, message: 'not analysed: the parser gave up (the text is mostly not C)' });
+    for (const f of files)
+      if (f.parsed.gaveUp) notices.push({ path: f.path, message: 'not analysed: the parser gave up (the text is mostly not C)' });
     const entry = { key, model, notices };
     this.models.set(dir, entry);
     return this.withDriverItems(entry);
@@ -146,7 +150,10 @@ export class Workspace {
     return kind.ok ? sources.reduce((n, s) => n + s.text.length, 0) : 0;
   }
 
-  findings(filePath: string, opts: FindingOptions & { standalone?: boolean } = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
+  findings(
+    filePath: string,
+    opts: FindingOptions & { standalone?: boolean } = {},
+  ): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
     const { model, notices } = this.driverFor(filePath, opts.standalone);
     const findings = this.settings.enable ? collectFindings(model, this.settings, { ...opts, path: filePath }) : [];
     return { findings, notices: notices.filter((n) => n.path === filePath), model };
@@ -225,7 +232,13 @@ export class Workspace {
       const entry = this.readDisk(p);
       if (entry.text !== undefined) {
         const text = entry.text;
-        sources.push({ path: p, version: entry.stamp, text, open: false, file: () => (entry.file ??= createSourceFile(p, text, entry.stamp)) });
+        sources.push({
+          path: p,
+          version: entry.stamp,
+          text,
+          open: false,
+          file: () => (entry.file ??= createSourceFile(p, text, entry.stamp)),
+        });
       }
       if (entry.notice) notices.push(entry.notice);
     }
@@ -258,7 +271,10 @@ export class Workspace {
     if (!real) {
       entry = { stamp, notice: { path: p, message: 'not analysed: broken or looping symbolic link' } };
     } else if (!target?.isFile) {
-      entry = { stamp, notice: { path: p, message: `not analysed: ${st.isSymbolicLink ? 'the link does not lead to' : 'not'} a regular file` } };
+      entry = {
+        stamp,
+        notice: { path: p, message: `not analysed: ${st.isSymbolicLink ? 'the link does not lead to' : 'not'} a regular file` },
+      };
     } else if (target.size > this.settings.maxFileSize) {
       entry = { stamp, notice: this.tooLarge(p, `${target.size} bytes`) };
     } else {

@@ -1,10 +1,7 @@
 /** Engine values -> LSP values. No logic beyond translation lives here. */
 import { fileURLToPath, pathToFileURL } from 'url';
-import {
-  CodeAction, CodeActionKind, DiagnosticSeverity, TextEdit, type Diagnostic,
-} from 'vscode-languageserver/node';
-import type { CodeFix, Finding, Notice, Severity } from '../engine';
-import type { SourceFile } from '../engine/sourceFile';
+import { CodeAction, CodeActionKind, DiagnosticSeverity, TextEdit, type Diagnostic } from 'vscode-languageserver/node';
+import type { CodeFix, Finding, Notice, Severity, SourceFile } from '../engine';
 import { docsUrl } from '../node/docs';
 
 export const SOURCE = 'vfio-variant';
@@ -13,8 +10,10 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 export const SHOW_COMMAND = 'vfio-variant.show';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
 };
 
 /** The engine's path for a document URI: a file path, or the URI itself for untitled buffers. */
@@ -67,25 +66,35 @@ export function toDiagnostic(f: Finding, uriByPath: Map<string, string>, pos: Po
 export function noticeDiagnostic(n: Notice): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Information, source: SOURCE, code: 'not-analysed', message: n.message,
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    code: 'not-analysed',
+    message: n.message,
   };
 }
 
 export function toCodeAction(fix: CodeFix, file: SourceFile, uri: string, diagnostics: Diagnostic[]): CodeAction {
-  const edits = fix.edits.filter((e) => e.path === file.path).map((e) =>
-    TextEdit.replace({ start: file.lines.positionAt(e.offset), end: file.lines.positionAt(e.offset + e.length) }, e.newText));
+  const edits = fix.edits
+    .filter((e) => e.path === file.path)
+    .map((e) => TextEdit.replace({ start: file.lines.positionAt(e.offset), end: file.lines.positionAt(e.offset + e.length) }, e.newText));
   const version = typeof fix.version === 'number' ? fix.version : null;
   // Edits to another file (a MAINTAINERS entry) carry their position; that file is not open, so unversioned.
-  const others = fix.edits.filter((e) => e.path !== file.path && e.at).map((e) => ({
-    textDocument: { uri: pathToFileURL(e.path).href, version: null },
-    edits: [TextEdit.insert(e.at!, e.newText)],
-  }));
+  const others = fix.edits
+    .filter((e) => e.path !== file.path && e.at)
+    .map((e) => ({
+      textDocument: { uri: pathToFileURL(e.path).href, version: null },
+      edits: [TextEdit.insert(e.at!, e.newText)],
+    }));
   if (others.length) {
     return {
-      title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred || undefined,
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      isPreferred: fix.preferred || undefined,
       diagnostics: diagnostics.length ? diagnostics : undefined,
       edit: { documentChanges: [...(edits.length ? [{ textDocument: { uri, version }, edits }] : []), ...others] },
-      ...(fix.show ? { command: { title: 'Show', command: SHOW_COMMAND, arguments: [pathToFileURL(fix.show.path).href, fix.show.line] } } : {}),
+      ...(fix.show
+        ? { command: { title: 'Show', command: SHOW_COMMAND, arguments: [pathToFileURL(fix.show.path).href, fix.show.line] } }
+        : {}),
     };
   }
   return {

@@ -7,18 +7,46 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-  CodeActionKind, CodeLens, ErrorCodes, Hover, MarkupKind, ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments,
-  createConnection, type Connection, type InitializeParams, type InitializeResult,
+  CodeActionKind,
+  CodeLens,
+  ErrorCodes,
+  Hover,
+  MarkupKind,
+  ProposedFeatures,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { describeItem, itemAt, normalizeSettings, Workspace, type Finding, type Settings } from '../engine';
-import { buildReport } from '../engine/report';
-import { renderReport, type ReportFormat } from '../engine/reportRender';
+import {
+  buildReport,
+  describeItem,
+  itemAt,
+  normalizeSettings,
+  renderReport,
+  Workspace,
+  type Finding,
+  type ReportFormat,
+  type Settings,
+} from '../engine';
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import {
-  FIX_ALL_KIND, SHOW_COMMAND, SOURCE, noticeDiagnostic, pathToUri, samePosition, toCodeAction, toDiagnostic, uriToPath,
-  type DiagnosticData, type PositionMap,
+  FIX_ALL_KIND,
+  SHOW_COMMAND,
+  SOURCE,
+  noticeDiagnostic,
+  pathToUri,
+  samePosition,
+  toCodeAction,
+  toDiagnostic,
+  uriToPath,
+  type DiagnosticData,
+  type PositionMap,
 } from './convert';
 
 export const FIX_ALL_COMMAND = 'vfio-variant.fixAll';
@@ -187,7 +215,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const doc of targets) publish(doc);
   }
 
-  function findingsFor(doc: TextDocument): { findings: Finding[]; notices: ReturnType<Workspace['findings']>['notices']; filePath: string; standalone: boolean } {
+  function findingsFor(doc: TextDocument): {
+    findings: Finding[];
+    notices: ReturnType<Workspace['findings']>['notices'];
+    filePath: string;
+    standalone: boolean;
+  } {
     const { path: filePath, onDisk } = uriToPath(doc.uri);
     const r = workspace.findings(filePath, { standalone: !onDisk });
     return { findings: r.findings, notices: r.notices, filePath, standalone: !onDisk };
@@ -230,7 +263,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (workspace.documentVersion(filePath) !== doc.version) return; // a newer version is on its way
       const { findings, notices } = findingsFor(doc);
       void connection.sendDiagnostics({
-        uri: doc.uri, version: doc.version,
+        uri: doc.uri,
+        version: doc.version,
         diagnostics: [...notices.map(noticeDiagnostic), ...findings.map((f) => toDiagnostic(f, uriByPath, toLsp))],
       });
     } catch (e) {
@@ -300,7 +334,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const href = (p: string) => pathToFileURL(p).href;
     const format = params.format && ['markdown', 'json', 'html'].includes(params.format) ? params.format : 'markdown';
     const markdown = renderReport(report, 'markdown', { href });
-    return { driver: report.driver.dir, format, markdown, content: format === 'markdown' ? markdown : renderReport(report, format, { href }) };
+    return {
+      driver: report.driver.dir,
+      format,
+      markdown,
+      content: format === 'markdown' ? markdown : renderReport(report, format, { href }),
+    };
   });
 
   // For the client's status bar: the whole driver of a file, open or not.
@@ -322,8 +361,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       files.set(f.path, e);
     }
     return {
-      driver: model.dir, isVariantDriver: model.isVariantDriver,
-      undocumented: undocumentedItems.size, findings: findings.length, files: [...files.values()],
+      driver: model.dir,
+      isVariantDriver: model.isVariantDriver,
+      undocumented: undocumentedItems.size,
+      findings: findings.length,
+      files: [...files.values()],
     };
   });
 
@@ -344,13 +386,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!doc) return [];
     const { path: filePath, onDisk } = uriToPath(doc.uri);
     const { model } = workspace.driverFor(filePath, !onDisk);
-    return model.handlers.filter((h) => h.file.path === filePath).map((h) => {
-      const w = h.wiring[0];
-      const more = h.wiring.length > 1 ? ` (+${h.wiring.length - 1} more)` : '';
-      const title = `vfio: ${w.ops}.${w.member}${w.variable ? ` in ${w.variable}` : ''} · ${path.basename(w.file.path)}:${w.line + 1}${more}`;
-      const pos = toLsp(filePath, h.fn.startLine, 0);
-      return { range: { start: pos, end: pos }, command: { title, command: '' } };
-    });
+    return model.handlers
+      .filter((h) => h.file.path === filePath)
+      .map((h) => {
+        const w = h.wiring[0];
+        const more = h.wiring.length > 1 ? ` (+${h.wiring.length - 1} more)` : '';
+        const title = `vfio: ${w.ops}.${w.member}${w.variable ? ` in ${w.variable}` : ''} · ${path.basename(w.file.path)}:${w.line + 1}${more}`;
+        const pos = toLsp(filePath, h.fn.startLine, 0);
+        return { range: { start: pos, end: pos }, command: { title, command: '' } };
+      });
   });
 
   documents.listen(connection);

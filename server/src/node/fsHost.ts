@@ -1,6 +1,6 @@
 /** The engine's FileSystemHost on the real file system (synchronous: files are small and local). */
 import * as fs from 'fs';
-import type { FileStat, FileSystemHost } from '../engine/host';
+import type { FileStat, FileSystemHost } from '../engine';
 
 export const nodeFileSystem: FileSystemHost = {
   readBytes(p) {
@@ -20,7 +20,13 @@ export const nodeFileSystem: FileSystemHost = {
   stat(p): FileStat | undefined {
     try {
       const st = fs.lstatSync(p);
-      return { isFile: st.isFile(), isDirectory: st.isDirectory(), isSymbolicLink: st.isSymbolicLink(), size: st.size, mtimeMs: st.mtimeMs };
+      return {
+        isFile: st.isFile(),
+        isDirectory: st.isDirectory(),
+        isSymbolicLink: st.isSymbolicLink(),
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+      };
     } catch {
       return undefined;
     }

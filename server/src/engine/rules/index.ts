@@ -7,7 +7,11 @@ import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
-  parentCallUndocumented, migrationHandlerUndocumented, migrationHandlerNotKernelDoc, migrationOverviewMissing, maintainersEntryMissing,
+  parentCallUndocumented,
+  migrationHandlerUndocumented,
+  migrationHandlerNotKernelDoc,
+  migrationOverviewMissing,
+  maintainersEntryMissing,
 ];
 
 export function ruleById(id: string): Rule | undefined {

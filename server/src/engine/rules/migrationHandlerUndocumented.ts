@@ -13,9 +13,11 @@ export const migrationHandlerUndocumented: Rule = {
   },
   check(item) {
     if (item.kind !== 'migration-handler' || item.documented) return undefined;
-    return `${item.fn.name}() is the ${describeWiring(item)} handler and has no kernel-doc: document how the ` +
+    return (
+      `${item.fn.name}() is the ${describeWiring(item)} handler and has no kernel-doc: document how the ` +
       'device state is composed and consumed, which portions are not otherwise available to the user via ' +
       'vfio-pci and which part the PF driver manages, the interface to the parent driver, and how data ' +
-      'from userspace is validated.';
+      'from userspace is validated.'
+    );
   },
 };

@@ -1,5 +1,5 @@
 /** What every rule module exports: ESLint-style metadata plus a check over review items. */
-import type { ReviewItem } from '../driver';
+import type { ReviewItem } from '../model/driver';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

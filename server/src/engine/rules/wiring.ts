@@ -1,4 +1,4 @@
-import type { HandlerItem } from '../driver';
+import type { HandlerItem } from '../model/driver';
 
 /** `vfio_migration_ops.migration_set_state` (+ more when wired several times). */
 export function describeWiring(item: HandlerItem): string {

@@ -21,8 +21,8 @@
  * Plain TypeScript: the MAINTAINERS text and directory checks come through the host.
  */
 import * as path from 'path';
-import { decodeSource, type FileSystemHost } from './host';
-import { looksLikeKernelRoot } from './kernelTree';
+import { decodeSource, type FileSystemHost } from '../host';
+import { looksLikeKernelRoot } from '../model/kernelTree';
 
 export const ACCEPTANCE_DOC = 'Documentation/driver-api/vfio-pci-device-specific-driver-acceptance.rst';
 export const VFIO_ENTRY = 'VFIO DRIVER';
@@ -209,12 +209,22 @@ function newPattern(type: string, value: string, offset: number): Pattern {
     }
     return p;
   }
-  const p: Pattern = { type: type === 'X' ? 'X' : 'F', raw: value, converted: value.replaceAll('.', '\\.').replaceAll('*', '.*').replaceAll('?', '.'), offset };
+  const p: Pattern = {
+    type: type === 'X' ? 'X' : 'F',
+    raw: value,
+    converted: value.replaceAll('.', '\\.').replaceAll('*', '.*').replaceAll('?', '.'),
+    offset,
+  };
   const literal = literalOf(value);
   if (value.includes('|') || LIVE_SYNTAX.test(literal)) return p;
   p.prefix = literal;
   if (literal === value) p.text = value;
-  else if (!LIVE_SYNTAX.test(value)) p.parts = value.replaceAll('?', '*').split('*').slice(1).filter((part) => part);
+  else if (!LIVE_SYNTAX.test(value))
+    p.parts = value
+      .replaceAll('?', '*')
+      .split('*')
+      .slice(1)
+      .filter((part) => part);
   return p;
 }
 
@@ -258,7 +268,11 @@ class Entry implements MaintainersEntry {
   private matchers?: { unindexed: Pattern[]; excludes: Pattern[] };
   private people?: { maintainers?: Person[]; reviewers?: Person[] };
 
-  constructor(private readonly file: MaintainersFile, /** Offset of the title line. */ readonly offset: number, readonly title: string) {}
+  constructor(
+    private readonly file: MaintainersFile,
+    /** Offset of the title line. */ readonly offset: number,
+    readonly title: string,
+  ) {}
 
   get line(): number {
     return this.file.lineOf(this.offset);
@@ -338,7 +352,9 @@ class Entry implements MaintainersEntry {
   }
 
   private peopleOf(type: string): Person[] {
-    return this.lines().filter((l) => l.type === type).flatMap((l) => parsePeople(l.value));
+    return this.lines()
+      .filter((l) => l.type === type)
+      .flatMap((l) => parsePeople(l.value));
   }
 
   /** Only the lines holding N:, X: and odd F: values are read, with a regex over the entry's body. */
@@ -349,7 +365,7 @@ class Entry implements MaintainersEntry {
       const body = text.slice(bodyStart, nextTitle(text, bodyStart));
       const matchers: NonNullable<Entry['matchers']> = { unindexed: [], excludes: [] };
       UNINDEXED_CANDIDATE.lastIndex = 0;
-      for (let m; (m = UNINDEXED_CANDIDATE.exec(body)); ) {
+      for (let m; (m = UNINDEXED_CANDIDATE.exec(body));) {
         const line = typeLineAt(UNINDEXED_CANDIDATE, body, m.index);
         if (!line) continue;
         const p = newPattern(line[1], line[3], bodyStart + m.index);
@@ -387,7 +403,11 @@ export class MaintainersFile {
   /** Directories (no `/`) and subtrees (subtreeOf) whose F: values byDirectory holds. */
   private readonly indexed = new Set<string>();
 
-  constructor(readonly text: string, readonly path: string, readonly root: string) {
+  constructor(
+    readonly text: string,
+    readonly path: string,
+    readonly root: string,
+  ) {
     this.eol = text.slice(0, 4096).includes('\r\n') ? '\r\n' : '\n';
   }
 
@@ -396,7 +416,7 @@ export class MaintainersFile {
     if (!this.entryList) {
       const text = this.text;
       const list: Entry[] = [];
-      for (let title = nextTitle(text, 0); title < text.length; ) {
+      for (let title = nextTitle(text, 0); title < text.length;) {
         const next = lineEnd(text, title) + 1;
         if (execAt(ENTRY_BODY_AT, text, next)) list.push(this.entryAt(title));
         title = nextTitle(text, next);
@@ -474,7 +494,7 @@ export class MaintainersFile {
     const re = new RegExp(`^(?:${dirs.has('') ? 'N:|' : ''}F:(?=([^\\S\\n]*))\\1(?:${alternatives.join('|')}))`, 'gm');
 
     let previous: { start: number; entry: Entry | undefined } | undefined;
-    for (let m; (m = re.exec(this.text)); ) {
+    for (let m; (m = re.exec(this.text));) {
       const start = m.index;
       const line = typeLineAt(re, this.text, start);
       if (!line) continue;
@@ -502,7 +522,7 @@ export class MaintainersFile {
   entryWithProfile(profile: string): MaintainersEntry | undefined {
     const re = /^P:/gm;
     let previous: { start: number; entry: Entry | undefined } | undefined;
-    for (let m; (m = re.exec(this.text)); ) {
+    for (let m; (m = re.exec(this.text));) {
       const start = m.index;
       const line = typeLineAt(re, this.text, start);
       if (!line) continue;
@@ -526,7 +546,7 @@ export class MaintainersFile {
    */
   private entryAbove(start: number, previous?: { start: number; entry: Entry | undefined }): Entry | undefined {
     const text = this.text;
-    for (let s = start; s > 0; ) {
+    for (let s = start; s > 0;) {
       s = s < 2 ? 0 : text.lastIndexOf('\n', s - 2) + 1;
       if (previous && s === previous.start) return previous.entry;
       if (!execAt(NON_TITLE_AT, text, s)) return this.entryAt(s);
@@ -726,7 +746,10 @@ export function addEntry(acc: ReturnType<typeof newRecipients>, entry: Maintaine
 
 /** Entries whose F:/N: patterns are about this directory itself (or something below it), not a parent. */
 export function ownEntries(
-  mf: MaintainersFile, relDir: string, files: string[], host: FileSystemHost,
+  mf: MaintainersFile,
+  relDir: string,
+  files: string[],
+  host: FileSystemHost,
   covering = entriesForFiles(mf, files.length ? files : [`${relDir.replace(/\/+$/, '')}/`], host),
 ): EntryMatch[] {
   const dir = relDir.replace(/\/+$/, '');
@@ -808,7 +831,8 @@ export class MaintainersIndex {
     }
     const tree = this.trees.get(abs);
     if (tree) return { root: tree, inTree: true };
-    if (explicitRoot && this.host.stat(path.join(explicitRoot, 'MAINTAINERS'))?.isFile) return { root: path.resolve(explicitRoot), inTree: false };
+    if (explicitRoot && this.host.stat(path.join(explicitRoot, 'MAINTAINERS'))?.isFile)
+      return { root: path.resolve(explicitRoot), inTree: false };
     return undefined;
   }
 

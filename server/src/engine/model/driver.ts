@@ -9,12 +9,19 @@ import { callContext, type AssignFact, type CallContext, type CallFact, type Com
 import type { DriverItem } from './driverChecks';
 import type { HeaderIndex } from './kernelTree';
 import {
-  PF_LOOKUPS, apiName, isAllCapsMacro, isGenericKernelApi, knownParentOf, namePattern, parentHeaderFor,
-  parentHeaderForRelative, type ParentHeader,
+  PF_LOOKUPS,
+  apiName,
+  isAllCapsMacro,
+  isGenericKernelApi,
+  knownParentOf,
+  namePattern,
+  parentHeaderFor,
+  parentHeaderForRelative,
+  type ParentHeader,
 } from './parents';
-import type { Settings } from './settings';
+import type { Settings } from '../settings';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
-import { compareText } from './text';
+import { compareText } from '../syntax/text';
 
 export const MIGRATION_OPS = 'vfio_migration_ops';
 export const LOG_OPS = 'vfio_log_ops';
@@ -154,7 +161,12 @@ export function classifySources(
 
 export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverContext, kind = classifySources(files)): DriverModel {
   const model: DriverModel = {
-    dir, files, isVariantDriver: kind.ok, reason: kind.reason, parentCalls: [], handlers: [],
+    dir,
+    files,
+    isVariantDriver: kind.ok,
+    reason: kind.reason,
+    parentCalls: [],
+    handlers: [],
   };
   if (!kind.ok) return model;
   const local = localNames(files);
@@ -216,8 +228,14 @@ function findHandlers(files: SourceFile[], functions: LocalNames['functions']): 
     const above = commentsAbove(file, fn.startLine);
     const docs = above.filter((c) => !isSuppression(c));
     items.push({
-      kind: 'migration-handler', file, fn, wiring, documented: docs.length > 0,
-      kernelDoc: docs.some((c) => c.kernelDoc), docComment: docs[0], suppressed: suppressedBy(above),
+      kind: 'migration-handler',
+      file,
+      fn,
+      wiring,
+      documented: docs.length > 0,
+      kernelDoc: docs.some((c) => c.kernelDoc),
+      docComment: docs[0],
+      suppressed: suppressedBy(above),
     });
   }
   return items.sort((a, b) => compareText(a.file.path, b.file.path) || a.fn.start - b.fn.start);
@@ -273,11 +291,15 @@ function migrationFileOperations(files: SourceFile[], functions: LocalNames['fun
       }
       if (!set) continue; // nothing reaches a sink here (yet), so no local can carry it
       // Locals assigned from other expressions.
-      for (let grew = true; grew; ) {
+      for (let grew = true; grew;) {
         grew = false;
         for (const a of assignsByFn.get(fnName) ?? []) {
           if (!set.has(a.local)) continue;
-          for (const id of a.refs.idents) if (!set.has(id)) { set.add(id); grew = true; }
+          for (const id of a.refs.idents)
+            if (!set.has(id)) {
+              set.add(id);
+              grew = true;
+            }
         }
       }
       if (set.size !== before) {
@@ -371,11 +393,17 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
       for (const arg of call.args) {
         for (const id of arg.idents) {
           const p = handleLocals.get(`${file.path}\0${call.fn}\0${id}`);
-          if (p) { via = id; parent = p; }
+          if (p) {
+            via = id;
+            parent = p;
+          }
         }
         for (const f of arg.fields) {
           const p = handleFields.get(f);
-          if (p) { via = f; parent = p; }
+          if (p) {
+            via = f;
+            parent = p;
+          }
         }
       }
       if (!parent || !via) continue;
@@ -411,8 +439,11 @@ function verdictCache(dir: string, local: LocalNames, headers: ParentHeader[], c
   const owner = ctx.headers;
   if (!owner) return new Map();
   const key = [
-    ctx.kernelRoot ?? '', headers.map((h) => h.include).join(','), [...local.functions.keys()].join(','),
-    [...local.macros].join(','), [...local.externs].join(','),
+    ctx.kernelRoot ?? '',
+    headers.map((h) => h.include).join(','),
+    [...local.functions.keys()].join(','),
+    [...local.macros].join(','),
+    [...local.externs].join(','),
   ].join('\0');
   const byDir = verdictsByWorkspace.get(owner) ?? verdictsByWorkspace.set(owner, new Map()).get(owner)!;
   const cached = byDir.get(dir);
@@ -425,8 +456,15 @@ function verdictCache(dir: string, local: LocalNames, headers: ParentHeader[], c
 /** `pci_iov_get_pf_drvdata(pdev, hisi_sec_get_pf_driver())`: the driver argument names the parent. */
 function lookupParent(item: ParentCallItem, items: ParentCallItem[]): string | undefined {
   const ids = new Set(item.call.args.slice(1).flatMap((a) => a.idents));
-  const hit = items.find((o) => o !== item && o.file === item.file && o.parent && ids.has(o.call.callee) &&
-    o.call.line >= item.call.line && o.call.line <= item.call.line + 2);
+  const hit = items.find(
+    (o) =>
+      o !== item &&
+      o.file === item.file &&
+      o.parent &&
+      ids.has(o.call.callee) &&
+      o.call.line >= item.call.line &&
+      o.call.line <= item.call.line + 2,
+  );
   return hit?.parent;
 }
 
@@ -503,4 +541,3 @@ function foreignHeaders(dir: string, files: SourceFile[]): ParentHeader[] {
   }
   return [...out.values()];
 }
-

@@ -1,8 +1,8 @@
 /** Review items -> findings: applies the rules, severities and suppressions. */
-import type { DriverModel, ReviewItem } from './driver';
-import { RULES, type Severity } from './rules';
-import type { Settings } from './settings';
-import { compareText } from './text';
+import type { DriverModel, ReviewItem } from '../model/driver';
+import { RULES, type Severity } from './';
+import type { Settings } from '../settings';
+import { compareText } from '../syntax/text';
 
 export interface RelatedLocation {
   path: string;
@@ -81,33 +81,73 @@ function documentedMessage(item: Exclude<ReviewItem, { kind: 'driver' }>): strin
       ? `${item.call.callee}() calls into ${item.parent}; documented.`
       : `${item.call.callee}() calls into ${item.parent}; suppressed.`;
   }
-  return item.documented ? `${item.fn.name}() is a migration handler; documented.` : `${item.fn.name}() is a migration handler; suppressed.`;
+  return item.documented
+    ? `${item.fn.name}() is a migration handler; documented.`
+    : `${item.fn.name}() is a migration handler; suppressed.`;
 }
 
 function toFinding(item: ReviewItem, rule: string, severity: Severity | 'none', message: string, suppressed: boolean): Finding {
   if (item.kind === 'driver') {
     return {
-      rule, severity, message, kind: item.kind, path: item.file.path, line: item.line, column: item.column,
-      endLine: item.line, endColumn: item.column + item.name.length, name: item.name,
-      documented: item.documented, suppressed, related: [], item,
+      rule,
+      severity,
+      message,
+      kind: item.kind,
+      path: item.file.path,
+      line: item.line,
+      column: item.column,
+      endLine: item.line,
+      endColumn: item.column + item.name.length,
+      name: item.name,
+      documented: item.documented,
+      suppressed,
+      related: [],
+      item,
     };
   }
   if (item.kind === 'parent-call') {
     const c = item.call;
     return {
-      rule, severity, message, kind: item.kind, path: item.file.path, line: c.line, column: c.column,
-      endLine: c.line, endColumn: c.column + c.callee.length, name: c.callee, parent: item.parent,
-      documented: item.documented, suppressed, related: [], item,
+      rule,
+      severity,
+      message,
+      kind: item.kind,
+      path: item.file.path,
+      line: c.line,
+      column: c.column,
+      endLine: c.line,
+      endColumn: c.column + c.callee.length,
+      name: c.callee,
+      parent: item.parent,
+      documented: item.documented,
+      suppressed,
+      related: [],
+      item,
     };
   }
   const fn = item.fn;
   const roles = [...new Set(item.wiring.map((w) => w.member))];
   return {
-    rule, severity, message, kind: item.kind, path: item.file.path, line: fn.nameLine, column: fn.nameColumn,
-    endLine: fn.nameLine, endColumn: fn.nameColumn + fn.name.length, name: fn.name, role: roles[0], roles,
-    ops: item.wiring[0].ops, documented: item.documented, kernelDoc: item.kernelDoc, suppressed,
+    rule,
+    severity,
+    message,
+    kind: item.kind,
+    path: item.file.path,
+    line: fn.nameLine,
+    column: fn.nameColumn,
+    endLine: fn.nameLine,
+    endColumn: fn.nameColumn + fn.name.length,
+    name: fn.name,
+    role: roles[0],
+    roles,
+    ops: item.wiring[0].ops,
+    documented: item.documented,
+    kernelDoc: item.kernelDoc,
+    suppressed,
     related: item.wiring.map((w) => ({
-      path: w.file.path, line: w.line, column: w.column,
+      path: w.file.path,
+      line: w.line,
+      column: w.column,
       message: `wired as ${w.ops}.${w.member}${w.variable ? ` in ${w.variable}` : ''}`,
     })),
     item,

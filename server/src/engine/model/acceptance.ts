@@ -15,7 +15,7 @@
  */
 import type { CommentFact } from './facts';
 import type { SourceFile } from './sourceFile';
-import { ACCEPTANCE_PROMPTS, type AcceptancePrompt } from './templates';
+import { ACCEPTANCE_PROMPTS, type AcceptancePrompt } from '../fixes/templates';
 
 export type QuestionId = AcceptancePrompt['id'];
 
@@ -93,7 +93,12 @@ function paragraphs(c: CommentFact): Paragraph[] {
   const out: Paragraph[] = [];
   let cur: Paragraph | undefined;
   raw.forEach((l, i) => {
-    const text = l.replace(/^\s*\/\*+!?/, '').replace(/\*+\/\s*$/, '').replace(/^\s*\*(?!\/) ?/, '').replace(/^\s*\/\/+ ?/, '').trimEnd();
+    const text = l
+      .replace(/^\s*\/\*+!?/, '')
+      .replace(/\*+\/\s*$/, '')
+      .replace(/^\s*\*(?!\/) ?/, '')
+      .replace(/^\s*\/\/+ ?/, '')
+      .trimEnd();
     const line = c.startLine + i;
     if (text.trim() === '') {
       cur = undefined;
@@ -115,7 +120,12 @@ const GENERATED = /^(?:Wired as\b|Parent calls \(|@[\w.]+:|DOC:|Context:|Return:
 
 export function assessQuestions(sources: DocSource[]): QuestionResult[] {
   const results: QuestionResult[] = ACCEPTANCE_PROMPTS.map((q) => ({
-    id: q.id, title: q.title, heading: q.heading, state: 'missing', evidence: [], prompts: [],
+    id: q.id,
+    title: q.title,
+    heading: q.heading,
+    state: 'missing',
+    evidence: [],
+    prompts: [],
   }));
   const byId = new Map(results.map((r) => [r.id, r]));
   for (const source of sources) {

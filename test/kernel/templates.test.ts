@@ -13,8 +13,11 @@ function copyTree(src: string): string {
   return dest;
 }
 
-const sources = (dir: string) => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-  .filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, f));
+const sources = (dir: string) =>
+  fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.[ch]$/.test(f))
+    .map((f) => path.join(dir, f));
 
 describe('fix-all output', () => {
   for (const fixture of ['examples/acme-vfio', 'test/fixtures/generalization/kernel-a', 'test/fixtures/generalization/kernel-b']) {

@@ -13,17 +13,28 @@
  *    covering the headers that declare the callees ("needs Acked-by from").
  */
 import * as path from 'path';
-import { assessQuestions, docBlocks, type DocSource, type QuestionResult } from './acceptance';
-import { LOG_OPS, MIGRATION_OPS, type DriverModel, type ParentCallItem } from './driver';
-import { decodeSource, type FileSystemHost } from './host';
-import { scanHeader } from './kernelTree';
+import { assessQuestions, docBlocks, type DocSource, type QuestionResult } from '../model/acceptance';
+import { LOG_OPS, MIGRATION_OPS, type DriverModel, type ParentCallItem } from '../model/driver';
+import { decodeSource, type FileSystemHost } from '../host';
+import { scanHeader } from '../model/kernelTree';
 import {
-  ACCEPTANCE_DOC, acceptanceEntry, addEntry, entriesForFiles, entryByTitle, newRecipients, recipientsFor, treeRelative,
-  VFIO_ENTRY, type EntryMatch, type MaintainersEntry, type MaintainersFile, type Person,
-} from './maintainers';
-import { KNOWN_PARENTS, parentHeaderFor, parentHeaderForRelative, type ParentHeader } from './parents';
-import type { Workspace } from './workspace';
-import { compareText } from './text';
+  ACCEPTANCE_DOC,
+  acceptanceEntry,
+  addEntry,
+  entriesForFiles,
+  entryByTitle,
+  newRecipients,
+  recipientsFor,
+  treeRelative,
+  VFIO_ENTRY,
+  type EntryMatch,
+  type MaintainersEntry,
+  type MaintainersFile,
+  type Person,
+} from '../maintainers/maintainers';
+import { KNOWN_PARENTS, parentHeaderFor, parentHeaderForRelative, type ParentHeader } from '../model/parents';
+import type { Workspace } from '../workspace';
+import { compareText } from '../syntax/text';
 
 /** A source location: absolute path and 1-based line. */
 export interface ReportLocation {
@@ -135,14 +146,22 @@ const at = (p: string, line0: number): ReportLocation => ({ path: p, line: line0
 
 /** First line of a comment's text, without comment markers. */
 export function commentFirstLine(text: string): string {
-  const body = text.replace(/^\/\*+|\*+\/$/g, '').replace(/^\/\/+/gm, '').split('\n')
-    .map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean);
+  const body = text
+    .replace(/^\/\*+|\*+\/$/g, '')
+    .replace(/^\/\/+/gm, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter(Boolean);
   return body[0] ?? '';
 }
 
 function reportEntry(e: MaintainersEntry, match?: EntryMatch): ReportEntry {
   return {
-    title: e.title.trim(), line: e.line + 1, status: e.status, maintainers: e.maintainers, reviewers: e.reviewers,
+    title: e.title.trim(),
+    line: e.line + 1,
+    status: e.status,
+    maintainers: e.maintainers,
+    reviewers: e.reviewers,
     lists: e.lists.filter((l) => !/subscribers-only/.test(l.note)).map((l) => l.address),
     ...(match ? { pattern: match.pattern, depth: match.depth } : {}),
   };
@@ -170,26 +189,38 @@ export function buildReport(ws: Workspace, dir: string, opts: ReportOptions = {}
 
   const parents = parentsOf(model);
   const handlers: ReportHandler[] = model.handlers.map((h) => ({
-    name: h.fn.name, at: at(h.file.path, h.fn.nameLine), roles: [...new Set(h.wiring.map((w) => `${w.ops}.${w.member}`))],
-    documented: h.documented, kernelDoc: h.kernelDoc, ...(h.docComment ? { comment: commentFirstLine(h.docComment.text) } : {}),
+    name: h.fn.name,
+    at: at(h.file.path, h.fn.nameLine),
+    roles: [...new Set(h.wiring.map((w) => `${w.ops}.${w.member}`))],
+    documented: h.documented,
+    kernelDoc: h.kernelDoc,
+    ...(h.docComment ? { comment: commentFirstLine(h.docComment.text) } : {}),
   }));
   const ops = opsOf(model);
   const blocks = docBlocks(model.files);
-  const handlerDocs: DocSource[] = model.handlers.filter((h) => h.docComment).map((h) =>
-    ({ file: h.file, comment: h.docComment!, label: `${h.fn.name}()`, kind: 'handler' }));
+  const handlerDocs: DocSource[] = model.handlers
+    .filter((h) => h.docComment)
+    .map((h) => ({ file: h.file, comment: h.docComment!, label: `${h.fn.name}()`, kind: 'handler' }));
   const questions: ReportQuestion[] = assessQuestions([...blocks, ...handlerDocs]).map((q) => ({
-    id: q.id, title: q.title, state: q.state,
+    id: q.id,
+    title: q.title,
+    state: q.state,
     evidence: q.evidence.map((e) => ({ at: at(e.source.file.path, e.line), source: e.source.label, excerpt: e.excerpt, how: e.how })),
     prompts: q.prompts.map((p) => ({ at: at(p.source.file.path, p.line), source: p.source.label })),
   }));
   const maintainers = whoMustLook(model, parents, mf, root, !!where?.inTree, host);
   if (mf) show(mf.path);
-  const pci = model.files.flatMap((f) => f.facts.opsInits.filter((o) => o.structType === 'pci_driver').map((o) => ({ ...at(f.path, o.line), name: o.variable })))[0];
+  const pci = model.files.flatMap((f) =>
+    f.facts.opsInits.filter((o) => o.structType === 'pci_driver').map((o) => ({ ...at(f.path, o.line), name: o.variable })),
+  )[0];
 
   const report: ReportModel = {
     driver: {
-      name: path.basename(dir), dir, displayDir: where?.inTree ? treeRelative(where.root, dir) : path.basename(dir),
-      isVariantDriver: model.isVariantDriver, reason: model.reason,
+      name: path.basename(dir),
+      dir,
+      displayDir: where?.inTree ? treeRelative(where.root, dir) : path.basename(dir),
+      isVariantDriver: model.isVariantDriver,
+      reason: model.reason,
       files: model.files.map((f) => ({ path: f.path, display: show(f.path), lines: f.lines.lineCount })),
       ...(pci ? { pciDriver: pci } : {}),
     },
@@ -210,23 +241,32 @@ export function buildReport(ws: Workspace, dir: string, opts: ReportOptions = {}
 function parentsOf(model: DriverModel): ReportParent[] {
   const byParent = new Map<string, ParentCallItem[]>();
   for (const c of model.parentCalls) (byParent.get(c.parent) ?? byParent.set(c.parent, []).get(c.parent)!).push(c);
-  return [...byParent.entries()].map(([name, items]) => {
-    const byCallee = new Map<string, ParentCallItem[]>();
-    for (const c of items) (byCallee.get(c.call.callee) ?? byCallee.set(c.call.callee, []).get(c.call.callee)!).push(c);
-    return {
-      name, title: KNOWN_PARENTS.find((k) => k.id === name)?.title,
-      callees: [...byCallee.entries()].map(([callee, calls]) => ({
-        name: callee,
-        calls: calls.map((c) => ({
-          at: at(c.file.path, c.call.line), fn: c.call.fn, documented: c.documented,
-          suppressed: !!c.suppressed && (c.suppressed.length === 0 || c.suppressed.includes('parent-call-undocumented')),
-          ...(c.docComment ? { comment: commentFirstLine(c.docComment.text) } : {}),
+  return [...byParent.entries()]
+    .map(([name, items]) => {
+      const byCallee = new Map<string, ParentCallItem[]>();
+      for (const c of items) (byCallee.get(c.call.callee) ?? byCallee.set(c.call.callee, []).get(c.call.callee)!).push(c);
+      return {
+        name,
+        title: KNOWN_PARENTS.find((k) => k.id === name)?.title,
+        callees: [...byCallee.entries()].map(([callee, calls]) => ({
+          name: callee,
+          calls: calls.map((c) => ({
+            at: at(c.file.path, c.call.line),
+            fn: c.call.fn,
+            documented: c.documented,
+            suppressed: !!c.suppressed && (c.suppressed.length === 0 || c.suppressed.includes('parent-call-undocumented')),
+            ...(c.docComment ? { comment: commentFirstLine(c.docComment.text) } : {}),
+          })),
         })),
-      })),
-      total: items.length, documented: items.filter((c) => c.documented).length,
-      headers: [], entries: [], ackFrom: [], probable: [],
-    };
-  }).sort((a, b) => b.total - a.total || compareText(a.name, b.name));
+        total: items.length,
+        documented: items.filter((c) => c.documented).length,
+        headers: [],
+        entries: [],
+        ackFrom: [],
+        probable: [],
+      };
+    })
+    .sort((a, b) => b.total - a.total || compareText(a.name, b.name));
 }
 
 function opsOf(model: DriverModel): ReportOps[] {
@@ -235,7 +275,10 @@ function opsOf(model: DriverModel): ReportOps[] {
     for (const o of f.facts.opsInits) {
       if (o.structType !== MIGRATION_OPS && o.structType !== LOG_OPS) continue;
       out.set(`${o.structType}\0${o.variable}`, {
-        type: o.structType, variable: o.variable, at: at(f.path, o.line), members: o.members.map((m) => ({ member: m.member, handler: m.fn })),
+        type: o.structType,
+        variable: o.variable,
+        at: at(f.path, o.line),
+        members: o.members.map((m) => ({ member: m.member, handler: m.fn })),
       });
     }
   }
@@ -244,7 +287,12 @@ function opsOf(model: DriverModel): ReportOps[] {
     for (const w of h.wiring) {
       const key = `${w.ops}\0${w.variable}`;
       if (out.has(key) && out.get(key)!.members.some((m) => m.member === w.member)) continue;
-      const ops = out.get(key) ?? { type: w.ops, variable: w.variable || '(assigned at run time)', at: at(w.file.path, w.line), members: [] };
+      const ops = out.get(key) ?? {
+        type: w.ops,
+        variable: w.variable || '(assigned at run time)',
+        at: at(w.file.path, w.line),
+        members: [],
+      };
       ops.members.push({ member: w.member, handler: h.fn.name });
       out.set(key, ops);
     }
@@ -303,13 +351,21 @@ function declaringHeaders(model: DriverModel, parent: ReportParent, root: string
 
 // ------------------------------------------------------------ who must look
 
-function whoMustLook(model: DriverModel, parents: ReportParent[], mf: MaintainersFile | undefined, root: string | undefined,
-  inTree: boolean, host: FileSystemHost): ReportMaintainers {
+function whoMustLook(
+  model: DriverModel,
+  parents: ReportParent[],
+  mf: MaintainersFile | undefined,
+  root: string | undefined,
+  inTree: boolean,
+  host: FileSystemHost,
+): ReportMaintainers {
   const out: ReportMaintainers = { found: !!mf, inTree, notes: [], driverEntries: [], parents, cc: [] };
   if (!mf || !root) {
-    out.notes.push('MAINTAINERS was not found: the driver is not inside a kernel tree (no directory above it holds MAINTAINERS ' +
-      'and include/linux/), and no --kernel-tree was given. Run the report inside a kernel tree, or pass --kernel-tree, ' +
-      'to learn who must review and ack the driver.');
+    out.notes.push(
+      'MAINTAINERS was not found: the driver is not inside a kernel tree (no directory above it holds MAINTAINERS ' +
+        'and include/linux/), and no --kernel-tree was given. Run the report inside a kernel tree, or pass --kernel-tree, ' +
+        'to learn who must review and ack the driver.',
+    );
     return out;
   }
   out.path = mf.path;
@@ -328,13 +384,18 @@ function whoMustLook(model: DriverModel, parents: ReportParent[], mf: Maintainer
     const relDir = treeRelative(root, model.dir);
     const own = matches.find((m) => m.via === 'F' && isOwnPattern(m.pattern, relDir));
     if (own) out.ownEntry = reportEntry(own.entry, own);
-    else out.notes.push(`No MAINTAINERS entry of its own covers ${relDir}/ (no F: pattern for the directory); ` +
-      'add one (the maintainers-entry-missing quick fix inserts a template).');
+    else
+      out.notes.push(
+        `No MAINTAINERS entry of its own covers ${relDir}/ (no F: pattern for the directory); ` +
+          'add one (the maintainers-entry-missing quick fix inserts a template).',
+      );
     if (!out.driverEntries.length) out.notes.push(`No MAINTAINERS entry covers ${relDir}/ at all.`);
     for (const f of driverFiles) for (const m of entriesForRecipients(mf, f, host)) addEntry(recipients, m);
   } else {
-    out.notes.push(`The driver is outside the kernel tree ${root}: no MAINTAINERS entry can cover it yet. ` +
-      'The acceptance reviewers, the vfio maintainer and the parents\' maintainers below come from that tree.');
+    out.notes.push(
+      `The driver is outside the kernel tree ${root}: no MAINTAINERS entry can cover it yet. ` +
+        "The acceptance reviewers, the vfio maintainer and the parents' maintainers below come from that tree.",
+    );
     if (acceptance) addEntry(recipients, acceptance);
     if (vfio) addEntry(recipients, vfio);
   }
@@ -353,15 +414,13 @@ function whoMustLook(model: DriverModel, parents: ReportParent[], mf: Maintainer
     p.ackFrom = acks.out.people.map((x) => x.person);
     for (const h of p.headers) for (const m of entriesForRecipients(mf, h, host)) addEntry(recipients, m);
     if (!matches.length) {
-      p.note = `no MAINTAINERS entry covers ${p.headers.join(', ')} (only THE REST), so get_maintainer.pl names nobody for it; ` +
+      p.note =
+        `no MAINTAINERS entry covers ${p.headers.join(', ')} (only THE REST), so get_maintainer.pl names nobody for it; ` +
         'ask the maintainers of the driver that exports these functions';
       p.probable = probableOwners(mf, p, driverEntryTitles).map((e) => reportEntry(e));
     }
   }
-  out.cc = [
-    ...recipients.out.people.map((x) => `Cc: ${x.person.text}`),
-    ...recipients.out.lists.map((x) => `Cc: ${x.list.address}`),
-  ];
+  out.cc = [...recipients.out.people.map((x) => `Cc: ${x.person.text}`), ...recipients.out.lists.map((x) => `Cc: ${x.list.address}`)];
   return out;
 }
 
@@ -387,8 +446,14 @@ function probableOwners(mf: MaintainersFile, p: ReportParent, exclude: Set<strin
     if (segs.length >= 4) tokens.add(segs[segs.length - 2]);
   }
   tokens.add(p.name);
-  return mf.entries.filter((e) => !exclude.has(e.title.trim()) && e.maintainers.length > 0 && e.fields.some((f) =>
-    f.type === 'F' && f.value.startsWith('drivers/') && [...tokens].some((t) => f.value.split('/').includes(t)))).slice(0, 3);
+  return mf.entries
+    .filter(
+      (e) =>
+        !exclude.has(e.title.trim()) &&
+        e.maintainers.length > 0 &&
+        e.fields.some((f) => f.type === 'F' && f.value.startsWith('drivers/') && [...tokens].some((t) => f.value.split('/').includes(t))),
+    )
+    .slice(0, 3);
 }
 
 // ------------------------------------------------------------------ summary
@@ -400,22 +465,37 @@ function summarize(r: ReportModel): string[] {
     lines.push(`${d.displayDir}: not analysed as a vfio-pci variant driver (${d.reason}).`);
     return lines;
   }
-  lines.push(`${d.displayDir}: vfio-pci variant driver, ${d.files.length} file(s)${d.pciDriver ? `, struct pci_driver ${d.pciDriver.name}` : ''}.`);
+  lines.push(
+    `${d.displayDir}: vfio-pci variant driver, ${d.files.length} file(s)${d.pciDriver ? `, struct pci_driver ${d.pciDriver.name}` : ''}.`,
+  );
   if (!r.parents.length) lines.push('Parent drivers: none found.');
   for (const p of r.parents) {
-    lines.push(`Parent ${p.name}: ${p.total} call(s) to ${p.callees.length} function(s), ${p.documented} documented` +
-      `${p.ackFrom.length ? `; needs Acked-by from ${p.ackFrom.map((x) => x.name || x.address).join(', ')}` : ''}.`);
+    lines.push(
+      `Parent ${p.name}: ${p.total} call(s) to ${p.callees.length} function(s), ${p.documented} documented` +
+        `${p.ackFrom.length ? `; needs Acked-by from ${p.ackFrom.map((x) => x.name || x.address).join(', ')}` : ''}.`,
+    );
   }
   const h = r.migration.handlers;
   if (r.migration.ops.length) {
-    lines.push(`Migration: ${r.migration.ops.map((o) => `${o.type} ${o.variable}`).join(', ')}; ` +
-      `${h.length} handler(s), ${h.filter((x) => x.documented).length} documented (${h.filter((x) => x.kernelDoc).length} kernel-doc).`);
+    lines.push(
+      `Migration: ${r.migration.ops.map((o) => `${o.type} ${o.variable}`).join(', ')}; ` +
+        `${h.length} handler(s), ${h.filter((x) => x.documented).length} documented (${h.filter((x) => x.kernelDoc).length} kernel-doc).`,
+    );
   } else lines.push('Migration: the driver implements no migration or dirty-tracking ops.');
   if (r.migration.ops.length) {
     const answered = r.questions.filter((q) => q.state === 'answered');
-    lines.push(`Acceptance questions answered in the docs: ${answered.length} of ${r.questions.length}` +
-      `${answered.length < r.questions.length ? ` (open: ${r.questions.filter((q) => q.state !== 'answered').map((q) => q.title).join('; ')})` : ''}` +
-      `; ${r.docBlocks.length} DOC: block(s).`);
+    lines.push(
+      `Acceptance questions answered in the docs: ${answered.length} of ${r.questions.length}` +
+        `${
+          answered.length < r.questions.length
+            ? ` (open: ${r.questions
+                .filter((q) => q.state !== 'answered')
+                .map((q) => q.title)
+                .join('; ')})`
+            : ''
+        }` +
+        `; ${r.docBlocks.length} DOC: block(s).`,
+    );
   }
   const m = r.maintainers;
   if (!m.found) lines.push('MAINTAINERS: not found, reviewers and parent owners unknown.');

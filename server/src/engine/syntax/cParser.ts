@@ -4,7 +4,7 @@
  */
 import Parser = require('tree-sitter');
 import C = require('tree-sitter-c');
-import type { EditRegion } from './facts';
+import type { EditRegion } from '../model/facts';
 import { commonPrefixLength, commonSuffixLength, maskText, remaskText, type MaskedText } from './kernelC';
 
 export type Tree = Parser.Tree;
@@ -78,7 +78,12 @@ export function reparseC(previous: ParsedText, oldText: string, newText: string,
   const start = commonPrefixLength(old, masked);
   if (start === old.length && start === masked.length) {
     const row = pointAt(masked, start).row;
-    return { masked, code, tree: previous.tree, edit: { start, oldEnd: start, newEnd: start, startRow: row, oldEndRow: row, newEndRow: row } };
+    return {
+      masked,
+      code,
+      tree: previous.tree,
+      edit: { start, oldEnd: start, newEnd: start, startRow: row, oldEndRow: row, newEndRow: row },
+    };
   }
   const tail = commonSuffixLength(old, masked, start);
   const oldEnd = old.length - tail;
@@ -91,7 +96,9 @@ export function reparseC(previous: ParsedText, oldText: string, newText: string,
   const next = parseWithin(masked, tree);
   if (!next) return gaveUp(m);
   return {
-    masked, code, tree: next,
+    masked,
+    code,
+    tree: next,
     edit: { start, oldEnd, newEnd, startRow: startPosition.row, oldEndRow: oldEndPosition.row, newEndRow: newEndPosition.row },
   };
 }

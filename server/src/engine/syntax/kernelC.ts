@@ -8,21 +8,71 @@
 
 /** Annotations that are only attributes for sparse/gcc: blanked with spaces. */
 const BARE_ANNOTATIONS = [
-  '__user', '__iomem', '__rcu', '__percpu', '__force', '__kernel', '__must_check',
-  '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__ro_after_init',
-  '__read_mostly', '__always_inline', '__maybe_unused', '__always_unused', '__cold',
-  '__hot', '__pure', '__weak', '__noreturn', '__packed', '__private', '__safe',
-  '__nocast', '__bitwise', '__visible', '__latent_entropy', '__randomize_layout',
-  '__no_randomize_layout', '__refdata', '__ref', '__noinline', 'noinline', 'notrace',
-  '__nostackprotector', '__noclone', '__flatten', '__iomem_ptr', '__rcu_ptr',
+  '__user',
+  '__iomem',
+  '__rcu',
+  '__percpu',
+  '__force',
+  '__kernel',
+  '__must_check',
+  '__init',
+  '__exit',
+  '__initdata',
+  '__exitdata',
+  '__initconst',
+  '__ro_after_init',
+  '__read_mostly',
+  '__always_inline',
+  '__maybe_unused',
+  '__always_unused',
+  '__cold',
+  '__hot',
+  '__pure',
+  '__weak',
+  '__noreturn',
+  '__packed',
+  '__private',
+  '__safe',
+  '__nocast',
+  '__bitwise',
+  '__visible',
+  '__latent_entropy',
+  '__randomize_layout',
+  '__no_randomize_layout',
+  '__refdata',
+  '__ref',
+  '__noinline',
+  'noinline',
+  'notrace',
+  '__nostackprotector',
+  '__noclone',
+  '__flatten',
+  '__iomem_ptr',
+  '__rcu_ptr',
 ];
 
 /** Annotations that take an argument list: blanked together with it. */
 const CALL_ANNOTATIONS = [
-  '__counted_by', '__counted_by_le', '__counted_by_be', '__aligned', '__free',
-  '__cleanup', '__acquires', '__releases', '__must_hold', '__printf', '__scanf',
-  '__section', '__guarded_by', '__pt_guarded_by', '__alloc_size', '__malloc',
-  '__nonstring', '__cond_acquires', '__cond_releases', '__assume_aligned',
+  '__counted_by',
+  '__counted_by_le',
+  '__counted_by_be',
+  '__aligned',
+  '__free',
+  '__cleanup',
+  '__acquires',
+  '__releases',
+  '__must_hold',
+  '__printf',
+  '__scanf',
+  '__section',
+  '__guarded_by',
+  '__pt_guarded_by',
+  '__alloc_size',
+  '__malloc',
+  '__nonstring',
+  '__cond_acquires',
+  '__cond_releases',
+  '__assume_aligned',
 ];
 
 const bareRe = new RegExp(`\\b(?:${BARE_ANNOTATIONS.join('|')})\\b(?!\\s*\\()`, 'g');
@@ -152,7 +202,8 @@ const COMMENT_OR_LITERAL = /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*
 export function codeOnly(text: string): string {
   return text.replace(COMMENT_OR_LITERAL, (m) => {
     // Blanked a run at a time: a kernel-doc block is thousands of characters.
-    if (m[0] === '/') return m.includes('\n') || m.includes('\r') ? m.replace(/[^\n\r]+/g, (run) => ' '.repeat(run.length)) : ' '.repeat(m.length);
+    if (m[0] === '/')
+      return m.includes('\n') || m.includes('\r') ? m.replace(/[^\n\r]+/g, (run) => ' '.repeat(run.length)) : ' '.repeat(m.length);
     const q = m[0];
     const closed = m.length > 1 && m[m.length - 1] === q;
     return q + ' '.repeat(m.length - (closed ? 2 : 1)) + (closed ? q : '');
@@ -196,7 +247,8 @@ const CONTEXT = 256;
 export function remaskText(previous: MaskedText & { text: string }, text: string, boundaries: readonly number[]): MaskedText {
   const old = previous.text;
   const start = commonPrefixLength(old, text);
-  if (start === old.length && start === text.length) return { masked: previous.masked, code: previous.code, window: { from: start, to: start } };
+  if (start === old.length && start === text.length)
+    return { masked: previous.masked, code: previous.code, window: { from: start, to: start } };
   const tail = commonSuffixLength(old, text, start);
   const oldEnd = old.length - tail;
   const delta = text.length - old.length;
@@ -320,7 +372,9 @@ function applyMasks(code: string, out: Overlay, from: number, to: number): void 
   for (const m of matchesIn(caseRangeRe, code, from, to)) {
     const dots = m.index + m[0].length - 3;
     const chars = edit();
-    chars.set(dots, ' '); chars.set(dots + 1, '+'); chars.set(dots + 2, ' ');
+    chars.set(dots, ' ');
+    chars.set(dots + 1, '+');
+    chars.set(dots + 2, ' ');
   }
 }
 

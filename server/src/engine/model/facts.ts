@@ -3,8 +3,8 @@
  * pulled out of the syntax tree in a single walk. Facts are plain data, so they
  * can be cached per file version and combined across the files of a driver.
  */
-import type { SyntaxNode, Tree } from './cParser';
-import { LineIndex } from './text';
+import type { SyntaxNode, Tree } from '../syntax/cParser';
+import { LineIndex } from '../syntax/text';
 
 export interface CommentFact {
   start: number;
@@ -116,12 +116,18 @@ export interface FileFacts {
 }
 
 const STATEMENT = new Set([
-  'expression_statement', 'return_statement', 'declaration', 'if_statement', 'for_statement',
-  'while_statement', 'do_statement', 'switch_statement', 'labeled_statement', 'goto_statement',
+  'expression_statement',
+  'return_statement',
+  'declaration',
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'do_statement',
+  'switch_statement',
+  'labeled_statement',
+  'goto_statement',
 ]);
-const ENCLOSING = new Set([
-  'if_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement',
-]);
+const ENCLOSING = new Set(['if_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement']);
 
 export function innermostIdentifier(node: SyntaxNode | null): SyntaxNode | null {
   let n: SyntaxNode | null = node;
@@ -148,8 +154,28 @@ export function functionDeclarator(node: SyntaxNode | null): SyntaxNode | null {
 }
 
 const C_KEYWORDS = new Set([
-  'sizeof', 'struct', 'union', 'enum', 'const', 'volatile', 'unsigned', 'signed', 'int', 'char', 'short', 'long',
-  'void', 'bool', 'float', 'double', 'typeof', '__typeof__', 'alignof', '_Alignof', 'static', 'register',
+  'sizeof',
+  'struct',
+  'union',
+  'enum',
+  'const',
+  'volatile',
+  'unsigned',
+  'signed',
+  'int',
+  'char',
+  'short',
+  'long',
+  'void',
+  'bool',
+  'float',
+  'double',
+  'typeof',
+  '__typeof__',
+  'alignof',
+  '_Alignof',
+  'static',
+  'register',
 ]);
 
 /** Names one expression may mention; more are not read (see refsIn). */
@@ -202,15 +228,18 @@ function refsIn(text: string, start: number, end: number, split: boolean): Refs[
       i = j - 1;
       continue;
     }
-    if (c >= 0x30 && c <= 0x39) { // a number, with any suffix or hex digits
+    if (c >= 0x30 && c <= 0x39) {
+      // a number, with any suffix or hex digits
       while (i + 1 < end && (isIdentPart(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === 0x2e)) i++;
       member = false;
       sawToken = true;
       continue;
     }
     if (c === 0x2e /* . */) member = true;
-    else if (c === 0x2d /* - */ && text.charCodeAt(i + 1) === 0x3e /* > */) { member = true; i++; }
-    else if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x2d /* - */ && text.charCodeAt(i + 1) === 0x3e /* > */) {
+      member = true;
+      i++;
+    } else if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
     else if (c === 0x29 || c === 0x5d || c === 0x7d) depth--;
     else if (c === 0x2c /* , */ && depth === 0 && split) {
       out.push(cur);
@@ -240,8 +269,13 @@ function refsOfNode(node: SyntaxNode, text: string): Refs {
 function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
   let n = call;
   let p = n.parent;
-  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression' ||
-    p.type === 'pointer_expression' || (p.type === 'field_expression' && p.childForFieldName('argument')?.id === n.id))) {
+  while (
+    p &&
+    (p.type === 'parenthesized_expression' ||
+      p.type === 'cast_expression' ||
+      p.type === 'pointer_expression' ||
+      (p.type === 'field_expression' && p.childForFieldName('argument')?.id === n.id))
+  ) {
     n = p;
     p = n.parent;
   }
@@ -366,7 +400,7 @@ function topLevelPieces(text: string, start: number, end: number): [number, numb
     const c = text.charCodeAt(i);
     if (c === 0x28 || c === 0x5b || c === 0x7b) depth++;
     else if (c === 0x29 || c === 0x5d || c === 0x7d) depth--;
-    else if ((c === 0x2c /* , */ || c === 0x3b /* ; */) && depth === 0) {
+    else if ((c === 0x2c /* , */ || c === 0x3b) /* ; */ && depth === 0) {
       pieces.push([from, i]);
       from = i + 1;
       if (c === 0x3b) return pieces;
@@ -378,13 +412,47 @@ function topLevelPieces(text: string, start: number, end: number): [number, numb
 
 /** Words that make up types, never a declared name. */
 const TYPE_WORDS = new Set([
-  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile',
-  'restrict', '__restrict', 'static', 'extern', 'register', 'auto', 'inline', '__inline', '__inline__', 'struct', 'union',
-  'enum', '_Atomic', '_Complex',
+  'void',
+  'char',
+  'short',
+  'int',
+  'long',
+  'float',
+  'double',
+  'signed',
+  'unsigned',
+  'bool',
+  '_Bool',
+  'const',
+  'volatile',
+  'restrict',
+  '__restrict',
+  'static',
+  'extern',
+  'register',
+  'auto',
+  'inline',
+  '__inline',
+  '__inline__',
+  'struct',
+  'union',
+  'enum',
+  '_Atomic',
+  '_Complex',
 ]);
 const TAG_WORDS = new Set(['struct', 'union', 'enum']);
 /** Words followed by a parenthesised operand that is part of the type, not a declarator. */
-const TYPE_OPERATORS = new Set(['typeof', '__typeof__', '__typeof', 'typeof_unqual', '_Alignas', 'alignas', '__attribute__', '__attribute', '_Atomic']);
+const TYPE_OPERATORS = new Set([
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  'typeof_unqual',
+  '_Alignas',
+  'alignas',
+  '__attribute__',
+  '__attribute',
+  '_Atomic',
+]);
 
 interface Declarator {
   name?: string;
@@ -448,7 +516,8 @@ function readDeclarator(text: string, start: number, end: number, typed: boolean
       if (typed && words === 1 && !baseType) {
         // `DEFINE_MUTEX(m)`, `DECLARE_BITMAP(b, 8)`: a macro that declares its first argument.
         const arg = readDeclarator(text, i + 1, topLevelPieces(text, i + 1, close)[0][1], false);
-        if (arg.name !== undefined) return { name: arg.name, isFunction: false, ellipsis: false, valueStart: initializerAfter(text, close + 1, end) };
+        if (arg.name !== undefined)
+          return { name: arg.name, isFunction: false, ellipsis: false, valueStart: initializerAfter(text, close + 1, end) };
       }
       i = close;
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
@@ -544,8 +613,13 @@ function lastOfLiteralOrComment(text: string, i: number, limit: number): number 
  * the most frequent construct cost a quarter of a cold check.
  */
 const INTERESTING_TYPES = [
-  'comment', 'preproc_include', 'preproc_def', 'preproc_function_def', 'function_definition',
-  'declaration', 'assignment_expression',
+  'comment',
+  'preproc_include',
+  'preproc_def',
+  'preproc_function_def',
+  'function_definition',
+  'declaration',
+  'assignment_expression',
 ];
 
 /** Placeholder while a chunk waits for its facts; never handed out. */
@@ -553,8 +627,17 @@ const EMPTY_FACTS: FileFacts = emptyFacts();
 
 function emptyFacts(): FileFacts {
   return {
-    includes: [], functions: [], prototypes: new Set(), macros: new Set(), functionMacros: new Set(),
-    calls: [], comments: [], opsInits: [], memberAssigns: [], structVars: new Map(), localAssigns: [],
+    includes: [],
+    functions: [],
+    prototypes: new Set(),
+    macros: new Set(),
+    functionMacros: new Set(),
+    calls: [],
+    comments: [],
+    opsInits: [],
+    memberAssigns: [],
+    structVars: new Map(),
+    localAssigns: [],
     fieldAssigns: [],
   };
 }
@@ -586,7 +669,12 @@ export interface EditRegion {
 /** Top-level nodes that only group others: their children are chunks of their own. */
 const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
 
-export function extractChunks(tree: Tree, text: string, lines: LineIndex, previous?: { chunks: FactChunk[]; edit: EditRegion }): FactChunk[] {
+export function extractChunks(
+  tree: Tree,
+  text: string,
+  lines: LineIndex,
+  previous?: { chunks: FactChunk[]; edit: EditRegion },
+): FactChunk[] {
   const reusable = new Map<number, FactChunk>();
   if (previous) for (const c of previous.chunks) reusable.set(c.start, c);
   const edit = previous?.edit;
@@ -620,7 +708,14 @@ export function extractChunks(tree: Tree, text: string, lines: LineIndex, previo
       } else if (edit && editLineEnd >= 0 && start > editLineEnd) {
         const old = reusable.get(start - dIndex);
         if (old && old.end === end - dIndex && old.type === type) {
-          chunk = { start, end, startRow: old.startRow + dRow, endRow: old.endRow + dRow, type, facts: shiftFacts(old.facts, dIndex, dRow) };
+          chunk = {
+            start,
+            end,
+            startRow: old.startRow + dRow,
+            endRow: old.endRow + dRow,
+            type,
+            facts: shiftFacts(old.facts, dIndex, dRow),
+          };
         }
       }
       if (!chunk) {
@@ -649,7 +744,14 @@ export function extractChunks(tree: Tree, text: string, lines: LineIndex, previo
   } else {
     for (const { chunk, node } of fresh) {
       const nodes = node!.descendantsOfType(INTERESTING_TYPES);
-      chunk.facts = walkNodes(nodes, nodes.map((n) => n.startIndex), 0, nodes.length, text, lines);
+      chunk.facts = walkNodes(
+        nodes,
+        nodes.map((n) => n.startIndex),
+        0,
+        nodes.length,
+        text,
+        lines,
+      );
     }
   }
   return chunks;
@@ -681,8 +783,13 @@ function shiftFacts(f: FileFacts, dIndex: number, dRow: number): FileFacts {
     ...f,
     includes: f.includes.map((i) => ({ ...i, line: i.line + dRow })),
     functions: f.functions.map((fn) => ({
-      ...fn, nameStart: fn.nameStart + dIndex, nameLine: fn.nameLine + dRow, start: fn.start + dIndex,
-      startLine: fn.startLine + dRow, end: fn.end + dIndex, endLine: fn.endLine + dRow,
+      ...fn,
+      nameStart: fn.nameStart + dIndex,
+      nameLine: fn.nameLine + dRow,
+      start: fn.start + dIndex,
+      startLine: fn.startLine + dRow,
+      end: fn.end + dIndex,
+      endLine: fn.endLine + dRow,
     })),
     calls: f.calls.map((c) => {
       const moved = { ...c, start: c.start + dIndex, line: c.line + dRow };
@@ -690,7 +797,13 @@ function shiftFacts(f: FileFacts, dIndex: number, dRow: number): FileFacts {
       if (context) contexts.set(moved, { ...context, anchorLines: context.anchorLines.map((l) => l + dRow) });
       return moved;
     }),
-    comments: f.comments.map((c) => ({ ...c, start: c.start + dIndex, end: c.end + dIndex, startLine: c.startLine + dRow, endLine: c.endLine + dRow })),
+    comments: f.comments.map((c) => ({
+      ...c,
+      start: c.start + dIndex,
+      end: c.end + dIndex,
+      startLine: c.startLine + dRow,
+      endLine: c.endLine + dRow,
+    })),
     opsInits: f.opsInits.map((o) => ({ ...o, line: o.line + dRow, members: o.members.map((m) => ({ ...m, line: m.line + dRow })) })),
     memberAssigns: f.memberAssigns.map((m) => ({ ...m, line: m.line + dRow })),
   };
@@ -735,11 +848,58 @@ function walkNodes(nodes: SyntaxNode[], starts: number[], from: number, to: numb
 
 /** Words followed by `(` that are not calls: keywords, operators and attributes written like calls. */
 const NOT_CALLEES = new Set([
-  'if', 'for', 'while', 'switch', 'return', 'case', 'else', 'do', 'goto', 'sizeof', 'typeof', '__typeof__', '__typeof',
-  'typeof_unqual', '_Alignof', 'alignof', '__alignof__', '__alignof', '_Alignas', 'alignas', '_Generic', '_Static_assert',
-  'offsetof', '__builtin_offsetof', 'defined', 'asm', '__asm__', '__asm', 'volatile', '__volatile__',
-  '__attribute__', '__attribute', '__declspec', '__extension__', 'void', 'int', 'char', 'short', 'long', 'unsigned',
-  'signed', 'float', 'double', 'bool', '_Bool', 'const', 'struct', 'union', 'enum', 'static', 'extern', 'inline',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'case',
+  'else',
+  'do',
+  'goto',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  'typeof_unqual',
+  '_Alignof',
+  'alignof',
+  '__alignof__',
+  '__alignof',
+  '_Alignas',
+  'alignas',
+  '_Generic',
+  '_Static_assert',
+  'offsetof',
+  '__builtin_offsetof',
+  'defined',
+  'asm',
+  '__asm__',
+  '__asm',
+  'volatile',
+  '__volatile__',
+  '__attribute__',
+  '__attribute',
+  '__declspec',
+  '__extension__',
+  'void',
+  'int',
+  'char',
+  'short',
+  'long',
+  'unsigned',
+  'signed',
+  'float',
+  'double',
+  'bool',
+  '_Bool',
+  'const',
+  'struct',
+  'union',
+  'enum',
+  'static',
+  'extern',
+  'inline',
 ]);
 const SKIPS_ITS_PARENS = new Set(['__attribute__', '__attribute', 'asm', '__asm__', '__asm', 'volatile', '__volatile__', 'goto']);
 /**
@@ -747,7 +907,8 @@ const SKIPS_ITS_PARENS = new Set(['__attribute__', '__attribute', 'asm', '__asm_
  * are stepped over; a name followed by `(` (group 2) may be a call. The name is
  * taken whole by a lookahead, so a name not followed by `(` costs no backtracking.
  */
-const CALL_SCAN = /(\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|^[ \t]*#(?:[^\n\\]|\\[\s\S])*)|\b(?=([A-Za-z_]\w*))\2(?=\s*\()/gm;
+const CALL_SCAN =
+  /(\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|^[ \t]*#(?:[^\n\\]|\\[\s\S])*)|\b(?=([A-Za-z_]\w*))\2(?=\s*\()/gm;
 const POINTER_DECLARATOR = /\s*\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*[([]/y;
 
 /**
@@ -776,7 +937,7 @@ function callsOf(text: string, fn: FunctionFact): { start: number; callee: strin
     let before = at - 1;
     while (before > fn.start && isBlank(text.charCodeAt(before))) before--;
     const prev = text.charCodeAt(before);
-    if (prev === 0x2e /* . */ || (prev === 0x3e /* > */ && text.charCodeAt(before - 1) === 0x2d /* - */)) continue;
+    if (prev === 0x2e /* . */ || (prev === 0x3e /* > */ && text.charCodeAt(before - 1) === 0x2d) /* - */) continue;
     POINTER_DECLARATOR.lastIndex = at + word.length;
     if (POINTER_DECLARATOR.test(text)) continue;
     calls.push({ start: at, callee: word });
@@ -790,20 +951,37 @@ function isBlank(c: number): boolean {
 }
 
 /** `callee (args)` at `start`: a direct call; its arguments read from the text. */
-function recordCall({ start, callee }: { start: number; callee: string }, fn: FunctionFact, facts: FileFacts, text: string, lines: LineIndex): void {
+function recordCall(
+  { start, callee }: { start: number; callee: string },
+  fn: FunctionFact,
+  facts: FileFacts,
+  text: string,
+  lines: LineIndex,
+): void {
   const open = text.indexOf('(', start + callee.length);
   // Bounded: `f(f(f(...)))` thousands deep would make reading every call's arguments quadratic.
   const close = closingParen(text, open, Math.min(fn.end, open + MAX_ARGUMENTS_LENGTH));
   const pos = lines.positionAt(start);
   facts.calls.push({
-    callee, start, line: pos.line, column: pos.character, fn: fn.name,
+    callee,
+    start,
+    line: pos.line,
+    column: pos.character,
+    fn: fn.name,
     args: close > open + 1 ? refsIn(text, open + 1, close, true) : [],
     throughPointer: fn.locals.has(callee),
   });
 }
 
 /** Records one interesting node. Returns the function it opens, if it is a definition. */
-function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, facts: FileFacts, text: string, lines: LineIndex): FunctionFact | undefined {
+function visit(
+  node: SyntaxNode,
+  start: number,
+  fn: FunctionFact | undefined,
+  facts: FileFacts,
+  text: string,
+  lines: LineIndex,
+): FunctionFact | undefined {
   const type = node.type;
   switch (type) {
     case 'comment': {
@@ -816,7 +994,11 @@ function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, fa
       const after = lines.lineText(endLine).slice(to.character);
       const ctext = text.slice(start, end);
       facts.comments.push({
-        start, end, startLine, endLine, text: ctext,
+        start,
+        end,
+        startLine,
+        endLine,
+        text: ctext,
         standalone: before.trim() === '' && after.trim() === '',
         kernelDoc: /^\/\*\*(?!\*)/.test(ctext),
       });
@@ -851,9 +1033,18 @@ function visit(node: SyntaxNode, start: number, fn: FunctionFact | undefined, fa
       const { params, variadic } = paramsAfter(text, nameEnd, end);
       const namePos = lines.positionAt(nameStart);
       const opened: FunctionFact = {
-        name: text.slice(nameStart, nameEnd), nameStart, nameLine: namePos.line, nameColumn: namePos.character,
-        start, startLine: lines.positionAt(start).line, end, endLine: lines.positionAt(end).line,
-        params, variadic, returnsValue: returnsValue(text, start, nameStart), locals: new Set(params.map((p) => p.name)),
+        name: text.slice(nameStart, nameEnd),
+        nameStart,
+        nameLine: namePos.line,
+        nameColumn: namePos.character,
+        start,
+        startLine: lines.positionAt(start).line,
+        end,
+        endLine: lines.positionAt(end).line,
+        params,
+        variadic,
+        returnsValue: returnsValue(text, start, nameStart),
+        locals: new Set(params.map((p) => p.name)),
       };
       facts.functions.push(opened);
       return opened;
@@ -896,7 +1087,10 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
     if (!value) continue;
     if (value.type === 'initializer_list' && structTag()) {
       facts.opsInits.push({
-        structType: structTag()!, variable: name, line: id.startPosition.row, column: id.startPosition.column,
+        structType: structTag()!,
+        variable: name,
+        line: id.startPosition.row,
+        column: id.startPosition.column,
         members: initializerMembers(value),
       });
     } else if (fn) {
@@ -924,7 +1118,14 @@ function initializerMembers(list: SyntaxNode): OpsMemberFact[] {
  * the first `=` outside brackets and literals (a left operand is unary or postfix, so
  * it holds none), which spares three node lookups per assignment of a cold check.
  */
-function collectAssignment(node: SyntaxNode, start: number, fn: FunctionFact | undefined, facts: FileFacts, text: string, lines: LineIndex): void {
+function collectAssignment(
+  node: SyntaxNode,
+  start: number,
+  fn: FunctionFact | undefined,
+  facts: FileFacts,
+  text: string,
+  lines: LineIndex,
+): void {
   const end = node.endIndex;
   const op = assignmentOperator(text, start, end);
   if (!op) return;
@@ -933,7 +1134,8 @@ function collectAssignment(node: SyntaxNode, start: number, fn: FunctionFact | u
   while (rightStart < end && isBlank(text.charCodeAt(rightStart))) rightStart++;
   if (rightStart >= end) return;
   if (isIdentifier(left)) {
-    if (fn) facts.localAssigns.push({ fn: fn.name, local: left, refs: refsIn(text, rightStart, end, false)[0] ?? { idents: [], fields: [] } });
+    if (fn)
+      facts.localAssigns.push({ fn: fn.name, local: left, refs: refsIn(text, rightStart, end, false)[0] ?? { idents: [], fields: [] } });
     return;
   }
   const member = fieldOf(left);

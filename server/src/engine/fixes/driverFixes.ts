@@ -4,11 +4,11 @@
  * above the vfio_migration_ops struct.
  */
 import * as path from 'path';
-import type { DriverModel } from './driver';
-import { declarationStart, type DriverItem, type MaintainersItem, type OverviewItem } from './driverChecks';
+import type { DriverModel } from '../model/driver';
+import { declarationStart, type DriverItem, type MaintainersItem, type OverviewItem } from '../model/driverChecks';
 import type { CodeFix, TextEdit } from './fixes';
-import { entryByTitle, VFIO_ENTRY } from './maintainers';
-import { commentsAbove, insertionPoint } from './sourceFile';
+import { entryByTitle, VFIO_ENTRY } from '../maintainers/maintainers';
+import { commentsAbove, insertionPoint } from '../model/sourceFile';
 import { ACCEPTANCE_PROMPTS, overviewDoc, suppressionComment } from './templates';
 
 export const MAINTAINERS_RULE = 'maintainers-entry-missing';
@@ -48,29 +48,45 @@ function overviewLine(item: OverviewItem): number {
 export function overviewEdit(model: DriverModel, item: OverviewItem): TextEdit {
   const file = item.file;
   const line = overviewLine(item);
-  const missing = item.docBlockCount ? ACCEPTANCE_PROMPTS.filter((q) => item.questions.find((r) => r.id === q.id)?.state === 'missing') : ACCEPTANCE_PROMPTS;
+  const missing = item.docBlockCount
+    ? ACCEPTANCE_PROMPTS.filter((q) => item.questions.find((r) => r.id === q.id)?.state === 'missing')
+    : ACCEPTANCE_PROMPTS;
   const lines = [...overviewDoc(path.basename(model.dir), item.opsVariable, missing), ''];
   return { path: file.path, offset: insertionPoint(file, line), length: 0, newText: lines.join(file.lines.eol) + file.lines.eol };
 }
 
 export function driverFixes(model: DriverModel, item: DriverItem, rule: string): CodeFix[] {
   const file = item.file;
-  const fix = (title: string, edits: TextEdit[], preferred = false, show?: CodeFix['show']): CodeFix =>
-    ({ title, kind: 'quickfix', preferred, edits, version: file.version, ...(show ? { show } : {}) });
+  const fix = (title: string, edits: TextEdit[], preferred = false, show?: CodeFix['show']): CodeFix => ({
+    title,
+    kind: 'quickfix',
+    preferred,
+    edits,
+    version: file.version,
+    ...(show ? { show } : {}),
+  });
   const fixes: CodeFix[] = [];
   const anchorLine = declarationStart(file, item.line);
   if (item.topic === 'maintainers' && rule === MAINTAINERS_RULE) {
     const { edit, line } = maintainersEdit(item);
-    fixes.push(fix(`Add a MAINTAINERS entry "${item.suggestedTitle}" for ${item.relDir}/`, [edit], true, { path: item.maintainers.path, line }));
+    fixes.push(
+      fix(`Add a MAINTAINERS entry "${item.suggestedTitle}" for ${item.relDir}/`, [edit], true, { path: item.maintainers.path, line }),
+    );
   } else if (item.topic === 'overview' && rule === OVERVIEW_RULE) {
     fixes.push(fix(`Insert a DOC: migration overview above ${item.opsVariable}`, [overviewEdit(model, item)], true));
   } else return [];
   if (item.line > 0 || item.column > 0) {
     const lineStart = insertionPoint(file, anchorLine);
-    fixes.push(fix(`Suppress ${rule} with a reason`, [{
-      path: file.path, offset: lineStart, length: 0,
-      newText: suppressionComment(rule, file.lines.indentOf(anchorLine)).join(file.lines.eol) + file.lines.eol,
-    }]));
+    fixes.push(
+      fix(`Suppress ${rule} with a reason`, [
+        {
+          path: file.path,
+          offset: lineStart,
+          length: 0,
+          newText: suppressionComment(rule, file.lines.indentOf(anchorLine)).join(file.lines.eol) + file.lines.eol,
+        },
+      ]),
+    );
   }
   return fixes;
 }

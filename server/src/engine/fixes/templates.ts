@@ -4,7 +4,7 @@
  * statements are plain block comments, since kernel-doc is for declarations only.
  * The prompts are the questions of the vfio-pci variant driver acceptance document.
  */
-import type { FunctionFact } from './facts';
+import type { FunctionFact } from '../model/facts';
 
 const WIDTH = 80;
 
@@ -29,19 +29,27 @@ const ROLE_SUMMARY: Record<string, string> = {
  */
 export const ACCEPTANCE_PROMPTS = [
   {
-    id: 'composition', heading: 'State composition:', title: 'State composition and consumption',
+    id: 'composition',
+    heading: 'State composition:',
+    title: 'State composition and consumption',
     prompt: 'TODO: how the device state is composed when saved and consumed when resumed.',
   },
   {
-    id: 'hidden', heading: 'Not visible via vfio-pci:', title: 'Hidden from the user / managed by the PF',
+    id: 'hidden',
+    heading: 'Not visible via vfio-pci:',
+    title: 'Hidden from the user / managed by the PF',
     prompt: 'TODO: which portions are not otherwise available to the user through vfio-pci, and which part the PF driver manages.',
   },
   {
-    id: 'parent', heading: 'Parent interface:', title: 'Interface to the parent driver',
+    id: 'parent',
+    heading: 'Parent interface:',
+    title: 'Interface to the parent driver',
     prompt: 'TODO: the interface to the parent (PF) driver that manages this state.',
   },
   {
-    id: 'validation', heading: 'Validation:', title: 'Validation of userspace data',
+    id: 'validation',
+    heading: 'Validation:',
+    title: 'Validation of userspace data',
     prompt: 'TODO: how data from userspace is validated before it reaches the device or the PF driver.',
   },
 ] as const;
@@ -94,15 +102,17 @@ function paramLines(fn: FunctionFact, indent: string, lead: string): string[] {
 }
 
 function render(indent: string, body: string[], kernelDoc: boolean): string[] {
-  return [
-    `${indent}/*${kernelDoc ? '*' : ''}`,
-    ...body.map((l) => (l === '' ? `${indent} *` : `${indent} * ${l}`)),
-    `${indent} */`,
-  ];
+  return [`${indent}/*${kernelDoc ? '*' : ''}`, ...body.map((l) => (l === '' ? `${indent} *` : `${indent} * ${l}`)), `${indent} */`];
 }
 
 /** kernel-doc for a migration handler. `description` keeps an existing plain comment's text. */
-export function handlerDoc(fn: FunctionFact, roles: HandlerRole[], parents: ParentCallGroup[], indent: string, description: string[] = []): string[] {
+export function handlerDoc(
+  fn: FunctionFact,
+  roles: HandlerRole[],
+  parents: ParentCallGroup[],
+  indent: string,
+  description: string[] = [],
+): string[] {
   const lead = ' * ';
   const first = roles[0];
   const summary = ROLE_SUMMARY[first.member] ?? `Migration handler for ${first.ops}.${first.member}`;
@@ -147,9 +157,7 @@ export function suppressionComment(rule: string, indent: string): string[] {
 
 /** The text of a plain comment, without its markers, as description lines. */
 export function commentBody(text: string): string[] {
-  const inner = text.startsWith('//')
-    ? text.replace(/^\/\/+ ?/gm, '')
-    : text.replace(/^\/\*+/, '').replace(/\*+\/$/, '');
+  const inner = text.startsWith('//') ? text.replace(/^\/\/+ ?/gm, '') : text.replace(/^\/\*+/, '').replace(/\*+\/$/, '');
   const lines = inner.split(/\r?\n/).map((l) => l.replace(/^\s*\* ?/, '').replace(/\s+$/, ''));
   while (lines.length && lines[0].trim() === '') lines.shift();
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
@@ -176,13 +184,22 @@ function paragraph(text: string, indent: string, lead: string): string[] {
  * A `DOC:` overview of the driver's migration data, inserted above its
  * vfio_migration_ops struct; asks the questions in `prompts` (all by default).
  */
-export function overviewDoc(driver: string, opsVariable: string, prompts: readonly AcceptancePrompt[] = ACCEPTANCE_PROMPTS, indent = ''): string[] {
+export function overviewDoc(
+  driver: string,
+  opsVariable: string,
+  prompts: readonly AcceptancePrompt[] = ACCEPTANCE_PROMPTS,
+  indent = '',
+): string[] {
   const lead = ' * ';
   const body = [
     `DOC: ${driver} migration overview`,
     '',
-    ...paragraph(`The migration data of ${driver} (struct vfio_migration_ops ${opsVariable}), as reviewers of ` +
-      'vfio-pci variant drivers ask for it.', indent, lead),
+    ...paragraph(
+      `The migration data of ${driver} (struct vfio_migration_ops ${opsVariable}), as reviewers of ` +
+        'vfio-pci variant drivers ask for it.',
+      indent,
+      lead,
+    ),
     ...prompts.flatMap((q) => ['', ...wrap(q.heading, q.prompt, indent, lead)]),
   ];
   return render(indent, body, true);

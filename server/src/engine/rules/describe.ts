@@ -1,20 +1,27 @@
 /** Human explanations of review items, in Markdown: hovers in the editor, reports later. */
 import * as path from 'path';
-import type { DriverModel, HandlerItem, ParentCallItem, ReviewItem } from './driver';
-import { KNOWN_PARENTS } from './parents';
+import type { DriverModel, HandlerItem, ParentCallItem, ReviewItem } from '../model/driver';
+import { KNOWN_PARENTS } from '../model/parents';
 
 function evidenceText(item: ParentCallItem): string {
   const e = item.evidence;
   switch (e.kind) {
-    case 'pf-lookup': return 'a PF lookup helper: it reaches the SR-IOV physical function that owns this VF';
+    case 'pf-lookup':
+      return 'a PF lookup helper: it reaches the SR-IOV physical function that owns this VF';
     case 'catalog': {
       const known = KNOWN_PARENTS.find((p) => p.id === item.parent);
       return known ? `API of the ${known.title}, declared in \`<${known.headers.join('>`, `<')}>\`` : 'a known parent-driver API';
     }
-    case 'settings': return 'matched by `vfioVariant.extraParents`';
-    case 'header': return e.declared ? `declared in \`<${e.include}>\`, a header of another driver` : `named like the API of \`<${e.include}>\`, a header of another driver`;
-    case 'data-flow': return `it takes \`${e.via}\`, a handle obtained from the parent driver`;
-    case 'declared-by-driver': return 'the driver declares this function itself but does not define it: it is implemented by another driver';
+    case 'settings':
+      return 'matched by `vfioVariant.extraParents`';
+    case 'header':
+      return e.declared
+        ? `declared in \`<${e.include}>\`, a header of another driver`
+        : `named like the API of \`<${e.include}>\`, a header of another driver`;
+    case 'data-flow':
+      return `it takes \`${e.via}\`, a handle obtained from the parent driver`;
+    case 'declared-by-driver':
+      return 'the driver declares this function itself but does not define it: it is implemented by another driver';
   }
 }
 
@@ -29,7 +36,7 @@ export function describeParentCall(item: ParentCallItem): string {
     '',
     `Why: ${evidenceText(item)}.`,
     '',
-    'Reviewers of vfio-pci variant drivers need sign-off from the parent driver\'s maintainers for this ' +
+    "Reviewers of vfio-pci variant drivers need sign-off from the parent driver's maintainers for this " +
       'interaction, and want to know that it creates no exploitable interface and that unchecked userspace ' +
       'data has no effect beyond the assigned device.',
     '',
@@ -38,7 +45,9 @@ export function describeParentCall(item: ParentCallItem): string {
 }
 
 export function describeHandler(item: HandlerItem): string {
-  const wiring = item.wiring.map((w) => `- \`${w.ops}.${w.member}\`${w.variable ? ` in \`${w.variable}\`` : ''} (${path.basename(w.file.path)}:${w.line + 1})`);
+  const wiring = item.wiring.map(
+    (w) => `- \`${w.ops}.${w.member}\`${w.variable ? ` in \`${w.variable}\`` : ''} (${path.basename(w.file.path)}:${w.line + 1})`,
+  );
   return [
     `**Migration state handler** — \`${item.fn.name}()\``,
     '',
@@ -54,22 +63,34 @@ export function describeHandler(item: HandlerItem): string {
 }
 
 export function describeItem(item: ReviewItem): string {
-  if (item.kind === 'driver') return item.topic === 'maintainers' ? '**MAINTAINERS entry of the driver**' : '**Migration overview (`DOC:`)**';
+  if (item.kind === 'driver')
+    return item.topic === 'maintainers' ? '**MAINTAINERS entry of the driver**' : '**Migration overview (`DOC:`)**';
   return item.kind === 'parent-call' ? describeParentCall(item) : describeHandler(item);
 }
 
 function firstLine(comment: string): string {
-  const body = comment.replace(/^\/\*+|\*+\/$/g, '').split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean);
+  const body = comment
+    .replace(/^\/\*+|\*+\/$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter(Boolean);
   return (body[0] ?? '').replace(/[_*`]/g, '\\$&');
 }
 
 /** The item whose name is under `offset` in `filePath`, if any. */
 export function itemAt(model: DriverModel, filePath: string, line: number, character: number): ReviewItem | undefined {
   for (const c of model.parentCalls) {
-    if (c.file.path === filePath && c.call.line === line && character >= c.call.column && character <= c.call.column + c.call.callee.length) return c;
+    if (c.file.path === filePath && c.call.line === line && character >= c.call.column && character <= c.call.column + c.call.callee.length)
+      return c;
   }
   for (const h of model.handlers) {
-    if (h.file.path === filePath && h.fn.nameLine === line && character >= h.fn.nameColumn && character <= h.fn.nameColumn + h.fn.name.length) return h;
+    if (
+      h.file.path === filePath &&
+      h.fn.nameLine === line &&
+      character >= h.fn.nameColumn &&
+      character <= h.fn.nameColumn + h.fn.name.length
+    )
+      return h;
   }
   return undefined;
 }

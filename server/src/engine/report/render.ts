@@ -3,7 +3,7 @@
  * JSON. Source locations become links `path#Lline`; the caller decides what a
  * path looks like in a link (relative to where the report is read, or a URI).
  */
-import type { Person } from './maintainers';
+import type { Person } from '../maintainers/maintainers';
 import type { ReportEntry, ReportLocation, ReportModel, ReportQuestion } from './report';
 
 export type ReportFormat = 'markdown' | 'json' | 'html';
@@ -50,13 +50,18 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
   if (!r.parents.length) out.push('No calls into a parent driver were found.', '');
   for (const p of r.parents) {
     out.push(`### ${md(p.name)}${p.title ? ` — ${md(p.title)}` : ''}`, '');
-    out.push(`${p.total} call(s) to ${p.callees.length} function(s), ${p.documented} documented.` +
-      `${p.headers.length ? ` Declared in ${p.headers.map(code).join(', ')}.` : ''}`, '');
+    out.push(
+      `${p.total} call(s) to ${p.callees.length} function(s), ${p.documented} documented.` +
+        `${p.headers.length ? ` Declared in ${p.headers.map(code).join(', ')}.` : ''}`,
+      '',
+    );
     out.push('| Callee | Call site | In | Documented | Comment (first line) |', '| --- | --- | --- | --- | --- |');
     for (const c of p.callees) {
       for (const call of c.calls) {
         const doc = call.documented ? 'yes' : call.suppressed ? 'suppressed' : '**no**';
-        out.push(`| ${code(`${c.name}()`)} | ${link(call.at)} | ${call.fn ? code(`${call.fn}()`) : ''} | ${doc} | ${call.comment ? md(call.comment) : ''} |`);
+        out.push(
+          `| ${code(`${c.name}()`)} | ${link(call.at)} | ${call.fn ? code(`${call.fn}()`) : ''} | ${doc} | ${call.comment ? md(call.comment) : ''} |`,
+        );
       }
     }
     out.push('');
@@ -66,7 +71,9 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
   if (!r.migration.ops.length) out.push('The driver implements no migration or dirty-tracking ops.', '');
   else {
     for (const o of r.migration.ops) {
-      out.push(`- ${code(`struct ${o.type}`)} ${link(o.at, o.variable)}: ${o.members.map((m) => `${code(`.${m.member}`)} = ${code(m.handler)}`).join(', ')}`);
+      out.push(
+        `- ${code(`struct ${o.type}`)} ${link(o.at, o.variable)}: ${o.members.map((m) => `${code(`.${m.member}`)} = ${code(m.handler)}`).join(', ')}`,
+      );
     }
     out.push('', '| Handler | Role | Documented | Comment (first line) |', '| --- | --- | --- | --- |');
     for (const h of r.migration.handlers) {
@@ -77,9 +84,12 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
   }
 
   out.push('## Acceptance questions', '');
-  out.push('Looked for in `DOC:` blocks and the handlers\' comments. A question counts as answered when its heading is ' +
-    'followed by real text (not the template\'s TODO prompt), or when a paragraph matches all keyword families of the ' +
-    'question (marked "keywords": check the quote).', '');
+  out.push(
+    "Looked for in `DOC:` blocks and the handlers' comments. A question counts as answered when its heading is " +
+      "followed by real text (not the template's TODO prompt), or when a paragraph matches all keyword families of the " +
+      'question (marked "keywords": check the quote).',
+    '',
+  );
   if (r.docBlocks.length) out.push(`DOC: blocks: ${r.docBlocks.map((b) => link(b.at, b.title)).join(', ')}`, '');
   else out.push('DOC: blocks: none.', '');
   for (const q of r.questions) {
@@ -106,23 +116,33 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
     ];
     if (m.inTree) {
       out.push('### Entries covering the driver (most specific first)', '');
-      for (const e of m.driverEntries) out.push(`- ${entryLine(e)}${m.ownEntry?.title === e.title ? ' — the driver\'s own entry' : ''}`, ...people(e));
+      for (const e of m.driverEntries)
+        out.push(`- ${entryLine(e)}${m.ownEntry?.title === e.title ? " — the driver's own entry" : ''}`, ...people(e));
       if (!m.driverEntries.length) out.push('None.');
       out.push('');
     }
     if (m.acceptance) {
-      out.push('### Acceptance reviewers', '', `Review from at least one of the reviewers of ${entryLine(m.acceptance)} (P: the acceptance document):`, '');
+      out.push(
+        '### Acceptance reviewers',
+        '',
+        `Review from at least one of the reviewers of ${entryLine(m.acceptance)} (P: the acceptance document):`,
+        '',
+      );
       out.push(...m.acceptance.reviewers.map((p) => `- ${person(p)}`), '');
     }
     if (m.vfio) out.push('### vfio maintainer', '', `${entryLine(m.vfio)}:`, '', ...m.vfio.maintainers.map((p) => `- ${person(p)}`), '');
     out.push('### Parent drivers: needs Acked-by from', '');
     if (!r.parents.length) out.push('No parent driver.', '');
     for (const p of r.parents) {
-      out.push(`- **${md(p.name)}**${p.headers.length ? ` (${p.headers.map(code).join(', ')})` : ''}: ` +
-        (p.ackFrom.length ? p.ackFrom.map(person).join(', ') : md(p.note ?? 'nobody found')));
+      out.push(
+        `- **${md(p.name)}**${p.headers.length ? ` (${p.headers.map(code).join(', ')})` : ''}: ` +
+          (p.ackFrom.length ? p.ackFrom.map(person).join(', ') : md(p.note ?? 'nobody found')),
+      );
       for (const e of p.entries) out.push(`  - ${entryLine(e)}`);
       for (const e of p.probable) {
-        out.push(`  - ${md('probably (same directory name; not get_maintainer.pl\'s answer)')}: ${entryLine(e)}: ${e.maintainers.map(person).join(', ')}`);
+        out.push(
+          `  - ${md("probably (same directory name; not get_maintainer.pl's answer)")}: ${entryLine(e)}: ${e.maintainers.map(person).join(', ')}`,
+        );
       }
     }
     out.push('');
@@ -169,17 +189,29 @@ function inline(text: string): string {
     } else if (c === '`') {
       const dbl = text.startsWith('`` ', i);
       const close = dbl ? text.indexOf(' ``', i + 3) : text.indexOf('`', i + 1);
-      if (close < 0) { out += esc(c); i++; continue; }
+      if (close < 0) {
+        out += esc(c);
+        i++;
+        continue;
+      }
       out += `<code>${esc(dbl ? text.slice(i + 3, close) : text.slice(i + 1, close))}</code>`;
       i = close + (dbl ? 3 : 1);
     } else if (text.startsWith('**', i)) {
       const close = text.indexOf('**', i + 2);
-      if (close < 0) { out += '**'; i += 2; continue; }
+      if (close < 0) {
+        out += '**';
+        i += 2;
+        continue;
+      }
       out += `<strong>${inline(text.slice(i + 2, close))}</strong>`;
       i = close + 2;
     } else if (c === '[') {
       const m = /^\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)/.exec(text.slice(i));
-      if (!m) { out += esc(c); i++; continue; }
+      if (!m) {
+        out += esc(c);
+        i++;
+        continue;
+      }
       out += `<a href="${esc(m[2])}">${inline(m[1])}</a>`;
       i += m[0].length;
     } else {
@@ -194,13 +226,24 @@ function markdownToHtml(mdText: string): string {
   const lines = mdText.split('\n');
   const out: string[] = [];
   let list = 0; // nesting depth of open <ul>
-  const closeLists = (to: number) => { while (list > to) { out.push('</li></ul>'); list--; } };
+  const closeLists = (to: number) => {
+    while (list > to) {
+      out.push('</li></ul>');
+      list--;
+    }
+  };
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     const item = /^( *)- (.*)$/.exec(l);
     if (item) {
       const depth = item[1].length / 2 + 1;
-      if (depth > list) { out.push('<ul><li>'); list++; } else { closeLists(depth); out.push('</li><li>'); }
+      if (depth > list) {
+        out.push('<ul><li>');
+        list++;
+      } else {
+        closeLists(depth);
+        out.push('</li><li>');
+      }
       out.push(inline(item[2]));
       continue;
     }
@@ -217,13 +260,23 @@ function markdownToHtml(mdText: string): string {
       for (; i < lines.length && lines[i].startsWith('|'); i++) rows.push(splitRow(lines[i]));
       i--;
       const [head, , ...rest] = rows;
-      out.push('<table><thead><tr>' + head.map((h) => `<th>${inline(h)}</th>`).join('') + '</tr></thead><tbody>' +
-        rest.map((r) => '<tr>' + r.map((c) => `<td>${inline(c)}</td>`).join('') + '</tr>').join('') + '</tbody></table>');
+      out.push(
+        '<table><thead><tr>' +
+          head.map((h) => `<th>${inline(h)}</th>`).join('') +
+          '</tr></thead><tbody>' +
+          rest.map((r) => '<tr>' + r.map((c) => `<td>${inline(c)}</td>`).join('') + '</tr>').join('') +
+          '</tbody></table>',
+      );
     } else if (l.startsWith('>')) {
       const body: string[] = [];
       for (; i < lines.length && lines[i].startsWith('>'); i++) body.push(lines[i].replace(/^> ?/, ''));
       i--;
-      out.push(`<blockquote>${body.filter(Boolean).map((b) => `<p>${inline(b)}</p>`).join('')}</blockquote>`);
+      out.push(
+        `<blockquote>${body
+          .filter(Boolean)
+          .map((b) => `<p>${inline(b)}</p>`)
+          .join('')}</blockquote>`,
+      );
     } else if (l.trim()) out.push(`<p>${inline(l)}</p>`);
   }
   closeLists(0);
@@ -235,8 +288,16 @@ function splitRow(row: string): string[] {
   const cells: string[] = [];
   let cur = '';
   for (let i = 1; i < row.length; i++) {
-    if (row[i] === '\\' && i + 1 < row.length) { cur += row[i] + row[i + 1]; i++; continue; }
-    if (row[i] === '|') { cells.push(cur.trim()); cur = ''; continue; }
+    if (row[i] === '\\' && i + 1 < row.length) {
+      cur += row[i] + row[i + 1];
+      i++;
+      continue;
+    }
+    if (row[i] === '|') {
+      cells.push(cur.trim());
+      cur = '';
+      continue;
+    }
     cur += row[i];
   }
   return cells;

@@ -1,7 +1,7 @@
 /** One C file as the engine sees it: text, syntax tree and extracted facts, for one version. */
-import { parseC, reparseC, type ParsedText } from './cParser';
+import { parseC, reparseC, type ParsedText } from '../syntax/cParser';
 import { extractChunks, mergeChunks, type CommentFact, type FactChunk, type FileFacts } from './facts';
-import { LineIndex } from './text';
+import { LineIndex } from '../syntax/text';
 
 export interface SourceFile {
   path: string;

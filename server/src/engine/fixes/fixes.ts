@@ -4,15 +4,13 @@
  * makes its finding go away, so applying a fix twice is impossible by construction:
  * the second time there is no finding to fix.
  */
-import type { DriverModel, HandlerItem, ParentCallItem } from './driver';
-import type { FunctionFact } from './facts';
-import type { Finding } from './findings';
-import type { Settings } from './settings';
+import type { DriverModel, HandlerItem, ParentCallItem } from '../model/driver';
+import type { FunctionFact } from '../model/facts';
+import type { Finding } from '../rules/findings';
+import type { Settings } from '../settings';
 import { driverFixes, overviewEdit } from './driverFixes';
-import { commentsAbove, insertionPoint, type SourceFile } from './sourceFile';
-import {
-  commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, suppressionComment, type ParentCallGroup,
-} from './templates';
+import { commentsAbove, insertionPoint, type SourceFile } from '../model/sourceFile';
+import { commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, suppressionComment, type ParentCallGroup } from './templates';
 
 export interface TextEdit {
   path: string;
@@ -65,8 +63,9 @@ function open(item: { suppressed: string[] | undefined }, rule: string, settings
 }
 
 function pendingCallsIn(model: DriverModel, file: SourceFile, fn: FunctionFact, settings: Settings): ParentCallItem[] {
-  return model.parentCalls.filter((c) => c.file === file && c.call.fn === fn.name && c.fn === fn &&
-    !c.documented && open(c, PARENT_RULE, settings));
+  return model.parentCalls.filter(
+    (c) => c.file === file && c.call.fn === fn.name && c.fn === fn && !c.documented && open(c, PARENT_RULE, settings),
+  );
 }
 
 function handlerOf(model: DriverModel, file: SourceFile, fn: FunctionFact): HandlerItem | undefined {
@@ -96,41 +95,63 @@ const BARE_CR = /\r(?!\n)/;
 export function fixesFor(model: DriverModel, finding: Finding, settings: Settings): CodeFix[] {
   const item = finding.item;
   const file = item.file;
-  const fix = (title: string, edits: TextEdit[], preferred = false): CodeFix =>
-    ({ title, kind: 'quickfix', preferred, edits, version: file.version });
+  const fix = (title: string, edits: TextEdit[], preferred = false): CodeFix => ({
+    title,
+    kind: 'quickfix',
+    preferred,
+    edits,
+    version: file.version,
+  });
   if (item.kind === 'driver') return driverFixes(model, item, finding.rule);
   if (BARE_CR.test(file.text)) return [];
   const fixes: CodeFix[] = [];
   if (item.kind === 'migration-handler') {
     const calls = pendingCallsIn(model, file, item.fn, settings);
     if (finding.rule === HANDLER_RULE) {
-      fixes.push(fix(`Insert kernel-doc for ${item.fn.name}() (migration handler)`,
-        [insertLines(file, item.fn.startLine, handlerDocFor(item, calls))], true));
+      fixes.push(
+        fix(
+          `Insert kernel-doc for ${item.fn.name}() (migration handler)`,
+          [insertLines(file, item.fn.startLine, handlerDocFor(item, calls))],
+          true,
+        ),
+      );
     } else if (finding.rule === KERNEL_DOC_RULE && item.docComment) {
       fixes.push(fix(`Turn the comment on ${item.fn.name}() into kernel-doc`, [convertPlainComment(item, calls)], true));
     }
     const indent = file.lines.indentOf(item.fn.startLine);
-    fixes.push(fix(`Suppress ${finding.rule} for ${item.fn.name}() with a reason`,
-      [insertLines(file, item.fn.startLine, suppressionComment(finding.rule, indent))]));
+    fixes.push(
+      fix(`Suppress ${finding.rule} for ${item.fn.name}() with a reason`, [
+        insertLines(file, item.fn.startLine, suppressionComment(finding.rule, indent)),
+      ]),
+    );
     return fixes;
   }
 
   const line = commentLineFor(item);
-  const sameStatement = model.parentCalls.filter((c) => c.file === file && !c.documented &&
-    open(c, PARENT_RULE, settings) && commentLineFor(c) === line);
+  const sameStatement = model.parentCalls.filter(
+    (c) => c.file === file && !c.documented && open(c, PARENT_RULE, settings) && commentLineFor(c) === line,
+  );
   const indent = file.lines.indentOf(line);
-  fixes.push(fix(`Document the call to ${item.call.callee}() (${item.parent})`,
-    [insertLines(file, line, parentStatementComment(groupsOf(sameStatement.length ? sameStatement : [item]), indent))], true));
+  fixes.push(
+    fix(
+      `Document the call to ${item.call.callee}() (${item.parent})`,
+      [insertLines(file, line, parentStatementComment(groupsOf(sameStatement.length ? sameStatement : [item]), indent))],
+      true,
+    ),
+  );
   const fn = item.fn;
   if (fn && commentsAbove(file, fn.startLine).length === 0) {
     const calls = pendingCallsIn(model, file, fn, settings);
     const handler = handlerOf(model, file, fn);
     const fnIndent = file.lines.indentOf(fn.startLine);
     const lines = handler ? handlerDocFor(handler, calls) : parentFunctionDoc(fn, groupsOf(calls), fnIndent);
-    fixes.push(fix(`Document all ${calls.length} parent call(s) in ${fn.name}() with kernel-doc`, [insertLines(file, fn.startLine, lines)]));
+    fixes.push(
+      fix(`Document all ${calls.length} parent call(s) in ${fn.name}() with kernel-doc`, [insertLines(file, fn.startLine, lines)]),
+    );
   }
-  fixes.push(fix(`Suppress ${PARENT_RULE} for this statement with a reason`,
-    [insertLines(file, line, suppressionComment(PARENT_RULE, indent))]));
+  fixes.push(
+    fix(`Suppress ${PARENT_RULE} for this statement with a reason`, [insertLines(file, line, suppressionComment(PARENT_RULE, indent))]),
+  );
   return fixes;
 }
 

@@ -16,8 +16,14 @@ import * as path from 'path';
 import { assessQuestions, docBlocks, type QuestionResult } from './acceptance';
 import { MIGRATION_OPS, type DriverModel } from './driver';
 import {
-  entriesForFiles, insertionLine, ownEntries, treeRelative, type EntryMatch, type MaintainersFile, type MaintainersIndex,
-} from './maintainers';
+  entriesForFiles,
+  insertionLine,
+  ownEntries,
+  treeRelative,
+  type EntryMatch,
+  type MaintainersFile,
+  type MaintainersIndex,
+} from '../maintainers/maintainers';
 import { commentsAbove, suppressionRules, type SourceFile } from './sourceFile';
 
 interface DriverItemBase {
@@ -74,8 +80,13 @@ function suppressedAt(file: SourceFile, line: number): string[] | undefined {
 /** The line a declaration starting near `line` begins on (`static const struct x\nname = {`). */
 export function declarationStart(file: SourceFile, line: number): number {
   let start = line;
-  while (start > 0 && !/^\s*(?:static|const|struct)\b/.test(file.lines.lineText(start)) &&
-    /\b(?:static|const|struct)\b/.test(file.lines.lineText(start - 1)) && !/[;}]\s*$/.test(file.lines.lineText(start - 1))) start--;
+  while (
+    start > 0 &&
+    !/^\s*(?:static|const|struct)\b/.test(file.lines.lineText(start)) &&
+    /\b(?:static|const|struct)\b/.test(file.lines.lineText(start - 1)) &&
+    !/[;}]\s*$/.test(file.lines.lineText(start - 1))
+  )
+    start--;
   return start;
 }
 
@@ -99,12 +110,22 @@ function coverageOf(model: DriverModel, mf: MaintainersFile, index: MaintainersI
   return { relDir, own, covering, suggestedTitle, insertLine: own.length ? -1 : insertionLine(mf, suggestedTitle) };
 }
 
-export function maintainersItem(model: DriverModel, mf: MaintainersFile, index: MaintainersIndex, coverage = coverageOf(model, mf, index)): MaintainersItem | undefined {
+export function maintainersItem(
+  model: DriverModel,
+  mf: MaintainersFile,
+  index: MaintainersIndex,
+  coverage = coverageOf(model, mf, index),
+): MaintainersItem | undefined {
   const anchor = driverAnchor(model);
   if (!anchor) return undefined;
   return {
-    kind: 'driver', topic: 'maintainers', ...anchor, documented: coverage.own.length > 0,
-    suppressed: suppressedAt(anchor.file, declarationStart(anchor.file, anchor.line)), maintainers: mf, ...coverage,
+    kind: 'driver',
+    topic: 'maintainers',
+    ...anchor,
+    documented: coverage.own.length > 0,
+    suppressed: suppressedAt(anchor.file, declarationStart(anchor.file, anchor.line)),
+    maintainers: mf,
+    ...coverage,
   };
 }
 
@@ -115,9 +136,16 @@ export function overviewItem(model: DriverModel): OverviewItem | undefined {
     const blocks = docBlocks(model.files);
     const questions = assessQuestions(blocks);
     return {
-      kind: 'driver', topic: 'overview', file, line: ops.line, column: ops.column, name: ops.variable,
+      kind: 'driver',
+      topic: 'overview',
+      file,
+      line: ops.line,
+      column: ops.column,
+      name: ops.variable,
       documented: blocks.length > 0 && questions.every((q) => q.state !== 'missing'),
-      suppressed: suppressedAt(file, declarationStart(file, ops.line)), opsVariable: ops.variable, questions,
+      suppressed: suppressedAt(file, declarationStart(file, ops.line)),
+      opsVariable: ops.variable,
+      questions,
       docBlockCount: blocks.length,
     };
   }

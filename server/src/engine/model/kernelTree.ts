@@ -4,8 +4,8 @@
  * MAINTAINERS. Only C headers under include/ and the driver's neighbours are read.
  */
 import * as path from 'path';
-import { decodeSource, type FileSystemHost } from './host';
-import { codeOnly } from './kernelC';
+import { decodeSource, type FileSystemHost } from '../host';
+import { codeOnly } from '../syntax/kernelC';
 import type { ParentHeader } from './parents';
 
 export function looksLikeKernelRoot(dir: string, host: FileSystemHost): boolean {
@@ -80,8 +80,30 @@ export interface HeaderDeclarations {
   includes: string[];
 }
 
-const C_WORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typedef', 'struct', 'union', 'enum',
-  'int', 'void', 'char', 'long', 'short', 'unsigned', 'signed', 'const', 'static', 'inline', 'extern', 'do']);
+const C_WORDS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'typedef',
+  'struct',
+  'union',
+  'enum',
+  'int',
+  'void',
+  'char',
+  'long',
+  'short',
+  'unsigned',
+  'signed',
+  'const',
+  'static',
+  'inline',
+  'extern',
+  'do',
+]);
 
 /**
  * Names a header declares, by a line scan rather than a parse: headers such as

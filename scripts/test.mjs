@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Runs the compiled tests of the named tiers with node's test runner. Only *.test.js
+// files are tests (helpers under test/ are not). Node 20's runner takes no globs.
+//   quick        rules, unit: in-process, no kernel tarball needed
+//   integration  CLI, LSP, Linux 6.12 kernel, report, robustness, grammar, snippets
+//   slow         fuzz, package (.vsix), Neovim, end-to-end in code-server
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const TIERS = {
+  quick: ['rules', 'unit'],
+  integration: ['cli', 'lsp', 'kernel', 'report', 'robustness', 'grammar', 'snippets'],
+  slow: ['fuzz', 'package', 'nvim', 'e2e'],
+};
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
+const tiers = process.argv.slice(2);
+if (!tiers.length || tiers.some((t) => !TIERS[t])) {
+  console.error(`usage: node scripts/test.mjs ${Object.keys(TIERS).join('|')}...`);
+  process.exit(2);
+}
+const files = [];
+for (const dir of tiers.flatMap((t) => TIERS[t])) {
+  const abs = path.join(root, 'out', 'test', dir);
+  if (!fs.existsSync(abs)) continue;
+  for (const f of fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }).sort())
+    if (f.endsWith('.test.js')) files.push(path.join(abs, f));
+}
+const seen = new Set(Object.values(TIERS).flat());
+for (const d of fs.readdirSync(path.join(root, 'test'), { withFileTypes: true })) {
+  if (d.isDirectory() && !seen.has(d.name) && !['support', 'fixtures', 'labels'].includes(d.name)) {
+    const hasTests = fs
+      .readdirSync(path.join(root, 'test', d.name), { recursive: true, encoding: 'utf8' })
+      .some((f) => f.endsWith('.test.ts'));
+    if (hasTests) {
+      console.error(`test/${d.name}/ holds tests but belongs to no tier: add it to scripts/test.mjs`);
+      process.exit(2);
+    }
+  }
+}
+const r = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
