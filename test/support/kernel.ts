@@ -20,8 +20,25 @@ const MEMBERS = [
   'linux-source-6.12/scripts/kernel-doc*',
 ];
 
-/** Members added after .kernel/ trees already existed: extracted on their own when missing. */
-const LATE_MEMBERS = ['linux-source-6.12/scripts/get_maintainer.pl'];
+/**
+ * Members added after .kernel/ trees already existed: extracted on their own when missing.
+ * The top-level files make scripts/get_maintainer.pl accept the tree; the parent drivers'
+ * sources hold the kernel-doc of the APIs variant drivers call.
+ */
+const LATE_MEMBERS = [
+  'linux-source-6.12/scripts/get_maintainer.pl',
+  ...['COPYING', 'CREDITS', 'Kbuild', 'Makefile', 'README'].map((f) => `linux-source-6.12/${f}`),
+  'linux-source-6.12/Documentation/driver-api/vfio-pci-device-specific-driver-acceptance.rst',
+  ...[
+    'drivers/net/ethernet/mellanox/mlx5/core',
+    'drivers/crypto/hisilicon',
+    'drivers/net/ethernet/amd/pds_core',
+    'drivers/virtio',
+    'drivers/crypto/intel/qat',
+  ].map((d) => `linux-source-6.12/${d}`),
+];
+/** Folders get_maintainer.pl wants to see in a kernel tree; empty ones will do. */
+const TREE_FOLDERS = ['Documentation', 'arch', 'include', 'drivers', 'fs', 'init', 'ipc', 'kernel', 'lib', 'scripts'];
 
 /** Extracts the parts of the kernel the tests use, once. Throws with a clear message when the package is missing. */
 export function ensureKernel(): string {
@@ -31,9 +48,13 @@ export function ensureKernel(): string {
       // Into a private directory first, then renamed: tests running in parallel never see a half-written file.
       const tmp = fs.mkdtempSync(path.join(BASE, 'late-'));
       execFileSync('tar', ['-xJf', KERNEL_TARBALL, '-C', tmp, ...missing], { stdio: 'inherit' });
-      for (const m of missing) fs.renameSync(path.join(tmp, m), path.join(BASE, m));
+      for (const m of missing) {
+        fs.mkdirSync(path.dirname(path.join(BASE, m)), { recursive: true });
+        fs.renameSync(path.join(tmp, m), path.join(BASE, m));
+      }
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+    for (const d of TREE_FOLDERS) fs.mkdirSync(path.join(KERNEL_ROOT, d), { recursive: true });
     return KERNEL_ROOT;
   }
   if (!fs.existsSync(KERNEL_TARBALL)) {
@@ -41,6 +62,7 @@ export function ensureKernel(): string {
   }
   fs.mkdirSync(BASE, { recursive: true });
   execFileSync('tar', ['-xJf', KERNEL_TARBALL, '-C', BASE, '--wildcards', ...MEMBERS, ...LATE_MEMBERS], { stdio: 'inherit' });
+  for (const d of TREE_FOLDERS) fs.mkdirSync(path.join(KERNEL_ROOT, d), { recursive: true });
   fs.writeFileSync(MARKER, new Date().toISOString());
   return KERNEL_ROOT;
 }
