@@ -96,7 +96,7 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
 
 /** A statement fix resolves every finding of that statement; count those sharing the target's line. */
 function countResolved(mine: Finding[], target: Finding): number {
-  if (target.kind === 'migration-handler' || target.kind === 'driver') return 1;
-  const fn = target.item.kind === 'parent-call' ? target.item.context.anchorLines[0] : -1;
-  return mine.filter((f) => f.item.kind === 'parent-call' && f.item.context.anchorLines[0] === fn).length;
+  const anchor = (f: Finding) => (f.item?.kind === 'parent-call' ? f.item.context.anchorLines[0] : undefined);
+  if (anchor(target) === undefined) return 1;
+  return mine.filter((f) => anchor(f) === anchor(target)).length;
 }

@@ -7,8 +7,10 @@
 import * as path from 'path';
 import { DriverChecks } from './model/driverChecks';
 import { analyzeDriver, classifySources, sourceTraits, type DriverModel, type SourceTraits } from './model/driver';
-import { collectFindings, type Finding, type FindingOptions } from './rules/findings';
-import { fixAllInFile, fixesFor, type CodeFix } from './fixes/fixes';
+import { FlowQueries } from './flow';
+import { fixAllInFile } from './fixes/documentation';
+import type { CodeFix } from './fixes/edits';
+import { RuleRunner, ruleById, type Finding, type FindingOptions } from './rules';
 import { decodeSource, type FileSystemHost } from './host';
 import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './model/kernelTree';
 import { MaintainersIndex } from './maintainers/maintainers';
@@ -53,6 +55,8 @@ export class Workspace {
   private readonly maintainersIndex: MaintainersIndex;
   private readonly driverChecks: DriverChecks;
   private readonly roots = new Map<string, string | undefined>();
+  private readonly flow = new FlowQueries();
+  private readonly rules = new RuleRunner(this.flow);
   private readonly traits = new Map<string, { version: number | string; length: number; traits: SourceTraits }>();
 
   constructor(
@@ -155,19 +159,34 @@ export class Workspace {
     opts: FindingOptions & { standalone?: boolean } = {},
   ): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
     const { model, notices } = this.driverFor(filePath, opts.standalone);
-    const findings = this.settings.enable ? collectFindings(model, this.settings, { ...opts, path: filePath }) : [];
+    const findings = this.settings.enable ? this.rules.findings(model, this.settings, { ...opts, path: filePath }) : [];
     return { findings, notices: notices.filter((n) => n.path === filePath), model };
   }
 
   /** Findings for every file of the driver that holds `dir`. */
   driverFindings(dir: string, opts: FindingOptions = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
     const { model, notices } = this.driverInDir(dir);
-    const findings = this.settings.enable ? collectFindings(model, this.settings, opts) : [];
+    const findings = this.settings.enable ? this.rules.findings(model, this.settings, opts) : [];
     return { findings, notices, model };
   }
 
+  /** The quick fixes of the rule that reported `finding`. */
   fixes(filePath: string, finding: Finding, standalone = false): CodeFix[] {
-    return fixesFor(this.driverFor(filePath, standalone).model, finding, this.settings);
+    const rule = ruleById(finding.rule);
+    if (!rule?.fixes) return [];
+    const { model } = this.driverFor(filePath, standalone);
+    const findings = this.rules.all(model, this.settings);
+    return rule.fixes(finding, { model, settings: this.settings, flow: this.flow, findings });
+  }
+
+  /** Hover text for the findings at a position: each rule's explanation, once per rule. */
+  explain(findings: readonly Finding[]): string[] {
+    const out: string[] = [];
+    for (const f of findings) {
+      const text = ruleById(f.rule)?.explain?.(f);
+      if (text && !out.includes(text)) out.push(text);
+    }
+    return out;
   }
 
   fixAll(filePath: string, standalone = false): CodeFix | undefined {

@@ -47,7 +47,7 @@ export type PositionMap = (path: string, line: number, character: number) => { l
 export const samePosition: PositionMap = (_p, line, character) => ({ line, character });
 
 export function toDiagnostic(f: Finding, uriByPath: Map<string, string>, pos: PositionMap = samePosition): Diagnostic {
-  const data: DiagnosticData = { rule: f.rule, name: f.name, version: f.item.file.version };
+  const data: DiagnosticData = { rule: f.rule, name: f.name, version: f.version };
   return {
     range: { start: pos(f.path, f.line, f.column), end: pos(f.path, f.endLine, f.endColumn) },
     severity: SEVERITY[f.severity as Severity],

@@ -354,8 +354,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const f of findings) {
       const e = files.get(f.path) ?? { uri: pathToUri(f.path, uriByPath), undocumented: 0, findings: 0 };
       e.findings++;
-      if (!f.documented && !undocumentedItems.has(f.item)) {
-        undocumentedItems.add(f.item);
+      const key = f.item ?? f;
+      if (!f.documented && !undocumentedItems.has(key)) {
+        undocumentedItems.add(key);
         e.undocumented++;
       }
       files.set(f.path, e);
@@ -374,10 +375,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
     const { path: filePath, onDisk } = uriToPath(doc.uri);
-    const { model } = workspace.driverFor(filePath, !onDisk);
     const at = fromLsp(filePath, params.position);
-    const item = itemAt(model, filePath, at.line, at.character);
-    return item ? { contents: { kind: MarkupKind.Markdown, value: describeItem(item) } } : null;
+    const { findings, model } = workspace.findings(filePath, { standalone: !onDisk });
+    // Each rule explains its own findings here; an item without a finding (documented) gets its description.
+    const here = findings.filter(
+      (f) => f.line <= at.line && at.line <= f.endLine && f.column <= at.character && at.character <= f.endColumn,
+    );
+    const parts = workspace.explain(here);
+    if (!parts.length) {
+      const item = itemAt(model, filePath, at.line, at.character);
+      if (item) parts.push(describeItem(item));
+    }
+    return parts.length ? { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } } : null;
   });
 
   connection.onCodeLens((params): CodeLens[] | ResponseError => {

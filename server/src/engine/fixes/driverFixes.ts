@@ -5,14 +5,11 @@
  */
 import * as path from 'path';
 import type { DriverModel } from '../model/driver';
-import { declarationStart, type DriverItem, type MaintainersItem, type OverviewItem } from '../model/driverChecks';
-import type { CodeFix, TextEdit } from './fixes';
+import { declarationStart, type MaintainersItem, type OverviewItem } from '../model/driverChecks';
+import type { TextEdit } from './edits';
 import { entryByTitle, VFIO_ENTRY } from '../maintainers/maintainers';
 import { commentsAbove, insertionPoint } from '../model/sourceFile';
-import { ACCEPTANCE_PROMPTS, overviewDoc, suppressionComment } from './templates';
-
-export const MAINTAINERS_RULE = 'maintainers-entry-missing';
-export const OVERVIEW_RULE = 'migration-overview-missing';
+import { ACCEPTANCE_PROMPTS, overviewDoc } from './templates';
 
 /** The lines of a new MAINTAINERS entry for the driver directory. */
 export function maintainersTemplate(item: MaintainersItem): string[] {
@@ -27,7 +24,7 @@ export function maintainersTemplate(item: MaintainersItem): string[] {
   ];
 }
 
-function maintainersEdit(item: MaintainersItem): { edit: TextEdit; line: number } {
+export function maintainersEdit(item: MaintainersItem): { edit: TextEdit; line: number } {
   const mf = item.maintainers;
   const line = Math.min(item.insertLine, mf.lineStarts.length - 1);
   const offset = mf.lineStarts[line];
@@ -53,40 +50,4 @@ export function overviewEdit(model: DriverModel, item: OverviewItem): TextEdit {
     : ACCEPTANCE_PROMPTS;
   const lines = [...overviewDoc(path.basename(model.dir), item.opsVariable, missing), ''];
   return { path: file.path, offset: insertionPoint(file, line), length: 0, newText: lines.join(file.lines.eol) + file.lines.eol };
-}
-
-export function driverFixes(model: DriverModel, item: DriverItem, rule: string): CodeFix[] {
-  const file = item.file;
-  const fix = (title: string, edits: TextEdit[], preferred = false, show?: CodeFix['show']): CodeFix => ({
-    title,
-    kind: 'quickfix',
-    preferred,
-    edits,
-    version: file.version,
-    ...(show ? { show } : {}),
-  });
-  const fixes: CodeFix[] = [];
-  const anchorLine = declarationStart(file, item.line);
-  if (item.topic === 'maintainers' && rule === MAINTAINERS_RULE) {
-    const { edit, line } = maintainersEdit(item);
-    fixes.push(
-      fix(`Add a MAINTAINERS entry "${item.suggestedTitle}" for ${item.relDir}/`, [edit], true, { path: item.maintainers.path, line }),
-    );
-  } else if (item.topic === 'overview' && rule === OVERVIEW_RULE) {
-    fixes.push(fix(`Insert a DOC: migration overview above ${item.opsVariable}`, [overviewEdit(model, item)], true));
-  } else return [];
-  if (item.line > 0 || item.column > 0) {
-    const lineStart = insertionPoint(file, anchorLine);
-    fixes.push(
-      fix(`Suppress ${rule} with a reason`, [
-        {
-          path: file.path,
-          offset: lineStart,
-          length: 0,
-          newText: suppressionComment(rule, file.lines.indentOf(anchorLine)).join(file.lines.eol) + file.lines.eol,
-        },
-      ]),
-    );
-  }
-  return fixes;
 }

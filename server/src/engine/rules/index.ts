@@ -1,21 +1,5 @@
-/** The rule registry: add a rule module here and it is checked, documented and fixable everywhere. */
-import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
-import { maintainersEntryMissing } from './maintainersEntryMissing';
-import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
-import { migrationOverviewMissing } from './migrationOverviewMissing';
-import { parentCallUndocumented } from './parentCallUndocumented';
-import type { Rule } from './rule';
-
-export const RULES: readonly Rule[] = [
-  parentCallUndocumented,
-  migrationHandlerUndocumented,
-  migrationHandlerNotKernelDoc,
-  migrationOverviewMissing,
-  maintainersEntryMissing,
-];
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.meta.id === id);
-}
-
-export type { Rule, RuleMeta, Severity } from './rule';
+/** Rules: the registry, the runner and the types a rule module uses. */
+export { RULES, ruleById } from './registry';
+export { RuleRunner } from './run';
+export type { FixContext, Report, Rule, RuleContext, RuleMeta, Severity } from './rule';
+export type { Finding, FindingOptions, RelatedLocation } from './finding';

@@ -1,23 +1,54 @@
+import { commentsAbove } from '../model/sourceFile';
+import { commentLineFor, functionDocEdit, statementCommentEdit } from '../fixes/documentation';
+import { quickFix, fixableText, suppressionFix } from '../fixes/edits';
+import { describeParentCall } from './describe';
 import type { Rule } from './rule';
 
 /** A call into the parent (PF) driver with no comment a reviewer can check. */
 export const parentCallUndocumented: Rule = {
   meta: {
     id: 'parent-call-undocumented',
-    kind: 'parent-call',
+    type: 'documentation',
     defaultSeverity: 'warning',
     description:
       'Calls into a parent (PF) driver need a comment: what is requested, which userspace inputs reach it, why the effect stays within the assigned device.',
     docs: 'docs/rules/parent-call-undocumented.md',
     fixable: true,
   },
-  check(item) {
-    if (item.kind !== 'parent-call' || item.documented) return undefined;
-    const how = item.evidence.kind === 'pf-lookup' ? 'reaches the SR-IOV PF of' : 'calls into the parent driver';
-    return (
-      `${item.call.callee}() ${how} ${item.parent} with no comment: say what is asked of ${item.parent}, ` +
-      'which userspace-controlled inputs reach it and how they are validated, and why the effect stays ' +
-      "within the assigned device (the parent's maintainers must sign off on this interaction)."
-    );
+  create(context) {
+    for (const item of context.model.parentCalls) {
+      const c = item.call;
+      const at = { file: item.file, line: c.line, column: c.column, name: c.callee, item, anchorLine: commentLineFor(item) };
+      if (item.documented) {
+        context.pass({ ...at, message: `${c.callee}() calls into ${item.parent}; documented.` });
+        continue;
+      }
+      const how = item.evidence.kind === 'pf-lookup' ? 'reaches the SR-IOV PF of' : 'calls into the parent driver';
+      context.report({
+        ...at,
+        message:
+          `${c.callee}() ${how} ${item.parent} with no comment: say what is asked of ${item.parent}, ` +
+          'which userspace-controlled inputs reach it and how they are validated, and why the effect stays ' +
+          "within the assigned device (the parent's maintainers must sign off on this interaction).",
+      });
+    }
+  },
+  fixes(finding, { model, settings }) {
+    const item = finding.item;
+    if (item?.kind !== 'parent-call' || !fixableText(item.file)) return [];
+    const file = item.file;
+    const fixes = [
+      quickFix(file, `Document the call to ${item.call.callee}() (${item.parent})`, [statementCommentEdit(model, item, settings)], true),
+    ];
+    const fn = item.fn;
+    if (fn && commentsAbove(file, fn.startLine).length === 0) {
+      const { edit, count } = functionDocEdit(model, file, fn, settings);
+      fixes.push(quickFix(file, `Document all ${count} parent call(s) in ${fn.name}() with kernel-doc`, [edit]));
+    }
+    fixes.push(suppressionFix(file, this.meta.id, commentLineFor(item), 'this statement'));
+    return fixes;
+  },
+  explain(finding) {
+    return finding.item?.kind === 'parent-call' ? describeParentCall(finding.item) : '';
   },
 };

@@ -1,21 +1,77 @@
-/** What every rule module exports: ESLint-style metadata plus a check over review items. */
-import type { ReviewItem } from '../model/driver';
+/**
+ * What every rule module exports, ESLint-style: `meta` (the single source of the
+ * rule's id, severity, docs and settings schema) and `create(context)`, which reads
+ * the driver model (and, when it needs them, syntax trees and flow graphs) and
+ * reports findings. A rule also owns its quick fixes and its hover explanation.
+ */
+import type { FlowQueries } from '../flow';
+import type { DriverModel, ReviewItem } from '../model/driver';
+import type { SourceFile } from '../model/sourceFile';
+import type { Settings } from '../settings';
+import type { CodeFix } from '../fixes/edits';
+import type { Finding, RelatedLocation } from './finding';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 export interface RuleMeta {
   id: string;
-  /** Which review items the rule looks at. */
-  kind: ReviewItem['kind'];
-  defaultSeverity: Severity;
+  /** `documentation`: what reviewers ask to be written down; `problem`: code that goes wrong at run time. */
+  type: 'documentation' | 'problem';
+  defaultSeverity: Severity | 'off';
+  /** One sentence: the settings page, README and docs tables show it. */
   description: string;
   /** Path of the rule's page, relative to the repository root. */
   docs: string;
   fixable: boolean;
 }
 
+/** What a rule reports: a place, a message, and what fixes and hover need. */
+export interface Report {
+  file: SourceFile;
+  /** 0-based line, UTF-16 column. */
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** The name the finding is about (callee, function, lock, variable). */
+  name: string;
+  message: string;
+  /** The review item (parent call, handler, driver topic) this finding is about, if any. */
+  item?: ReviewItem;
+  related?: RelatedLocation[];
+  /**
+   * The line whose stand-alone comments may suppress this finding, and above which a
+   * suppression comment goes (default: `line`). Ignored when `item` carries its own.
+   */
+  anchorLine?: number;
+  /** Rule-private data for the rule's fixes and hover. */
+  data?: unknown;
+}
+
+export interface RuleContext {
+  readonly model: DriverModel;
+  readonly settings: Settings;
+  /** Control-flow graphs and the forward solver, shared by all rules. */
+  readonly flow: FlowQueries;
+  /** A violation. */
+  report(r: Report): void;
+  /** An inventory item that passes: listed only with `--all` (every parent call and handler). */
+  pass(r: Report): void;
+}
+
+export interface FixContext {
+  readonly model: DriverModel;
+  readonly settings: Settings;
+  readonly flow: FlowQueries;
+  /** Other findings of the same driver (fixes that document several items at once look here). */
+  readonly findings: readonly Finding[];
+}
+
 export interface Rule {
   meta: RuleMeta;
-  /** A message when the item breaks the rule, else undefined. */
-  check(item: ReviewItem): string | undefined;
+  create(context: RuleContext): void;
+  /** Quick fixes for one of this rule's findings, its suppression included. */
+  fixes?(finding: Finding, context: FixContext): CodeFix[];
+  /** Markdown for hover: why this matters and what to do. */
+  explain?(finding: Finding): string;
 }

@@ -1,0 +1,19 @@
+/** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
+import { maintainersEntryMissing } from './maintainersEntryMissing';
+import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
+import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
+import { migrationOverviewMissing } from './migrationOverviewMissing';
+import { parentCallUndocumented } from './parentCallUndocumented';
+import type { Rule } from './rule';
+
+export const RULES: readonly Rule[] = [
+  parentCallUndocumented,
+  migrationHandlerUndocumented,
+  migrationHandlerNotKernelDoc,
+  migrationOverviewMissing,
+  maintainersEntryMissing,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}
