@@ -21,6 +21,11 @@ export interface RuleCase {
 export interface InvalidCase extends RuleCase {
   /** Expected findings of this rule in `file`: 1-based line and the name reported. */
   errors: { line: number; name: string; message?: RegExp; parent?: string }[];
+  /**
+   * ESLint's `output`: the whole text of `file` after the preferred quick fix of the
+   * first error. `null`: the rule offers no preferred fix for this case.
+   */
+  output?: string | null;
 }
 
 /** Prelude that makes a directory a vfio variant driver. */
@@ -64,11 +69,18 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
           if (e.parent) assert.equal(mine[i].parent, e.parent);
           assert.equal(mine[i].severity, rule!.meta.defaultSeverity);
         });
-        if (!rule!.meta.fixable) return;
+        if (!rule!.meta.fixable || c.output === null) {
+          assert.equal(ws.fixes(file, mine[0]).find((f) => f.preferred), undefined, 'no preferred fix expected');
+          return;
+        }
         // The preferred fix resolves the finding it was offered for, and nothing new appears.
         const target = mine[0];
         const fix = ws.fixes(file, target).find((f) => f.preferred);
         assert.ok(fix, 'a preferred quick fix is offered');
+        if (c.output !== undefined) {
+          const doc = ws.driverFor(file).model.files.find((f) => f.path === file)!;
+          assert.equal(applyEdits(doc.text, fix.edits.filter((e) => e.path === file)), c.output, 'fixed text (output)');
+        }
         let after: Finding[];
         if (fix.edits.every((e) => e.path === file)) {
           const doc = ws.driverFor(file).model.files.find((f) => f.path === file)!;
