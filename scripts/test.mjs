@@ -24,7 +24,8 @@ for (const dir of tiers.flatMap((t) => TIERS[t])) {
   const abs = path.join(root, 'out', 'test', dir);
   if (!fs.existsSync(abs)) continue;
   for (const f of fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }).sort())
-    if (f.endsWith('.test.js')) files.push(path.join(abs, f));
+    // tsc never deletes: a compiled test whose source is gone is not run.
+    if (f.endsWith('.test.js') && fs.existsSync(path.join(root, 'test', dir, f.replace(/\.js$/, '.ts')))) files.push(path.join(abs, f));
 }
 const seen = new Set(Object.values(TIERS).flat());
 for (const d of fs.readdirSync(path.join(root, 'test'), { withFileTypes: true })) {

@@ -54,6 +54,14 @@ export function normalizeSettings(input: unknown, problems: string[] = []): Sett
   } else if (o.ignore !== undefined) problems.push('ignore must be a list of patterns');
   if (typeof o.kernelTree === 'string' && o.kernelTree.trim()) s.kernelTree = o.kernelTree.trim();
   if (typeof o.maxFileSize === 'number' && Number.isFinite(o.maxFileSize) && o.maxFileSize > 0) s.maxFileSize = o.maxFileSize;
+  // One dropdown per rule in VS Code's settings page (`vfioVariant.rules.<id>`); `default` keeps the rule's own.
+  if (o.rules && typeof o.rules === 'object' && !Array.isArray(o.rules)) {
+    for (const [rule, sev] of Object.entries(o.rules as Record<string, unknown>)) {
+      if (sev === 'default' || sev === undefined) continue;
+      if (typeof sev === 'string' && SEVERITIES.has(sev)) s.severity[rule] = sev as Severity | 'off';
+      else problems.push(`rules.${rule} must be one of default, error, warning, information, hint, off`);
+    }
+  }
   if (o.severity && typeof o.severity === 'object') {
     for (const [rule, sev] of Object.entries(o.severity as Record<string, unknown>)) {
       if (typeof sev === 'string' && SEVERITIES.has(sev)) s.severity[rule] = sev as Severity | 'off';
