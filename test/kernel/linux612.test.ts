@@ -98,8 +98,9 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
   it('--fix leaves no kernel-doc warnings and nothing undocumented; a second --fix changes nothing', () => {
     const scratch = scratchKernelCopy(['drivers/vfio/pci']);
     try {
+      // --fix inserts templates whose prompts doc-template-unfilled then reports: exit 1 until they are answered.
       const first = runCli(['check', '--fix', 'drivers/vfio/pci'], scratch);
-      assert.equal(first.status, 0, first.stdout + first.stderr);
+      assert.equal(first.status, 1, first.stdout + first.stderr);
       const files = fs
         .readdirSync(path.join(scratch, 'drivers/vfio/pci'), { recursive: true, encoding: 'utf8' })
         .filter((f) => /\.[ch]$/.test(f))
@@ -109,13 +110,23 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
       const changed = files.filter((f) => snapshot.get(f) !== fs.readFileSync(path.join(root, path.relative(scratch, f)), 'utf8'));
       assert.ok(changed.length >= 10, `--fix changed ${changed.length} files`);
       const after = checkJson(['--all', 'drivers/vfio/pci'], scratch);
-      assert.equal(after.filter((f) => !f.documented).length, 0);
+      assert.equal(after.filter((f) => f.kind !== 'code' && !f.documented).length, 0);
+      // Every prompt the fix inserted is reported, at its line, and nothing else is.
+      const prompts = files.flatMap((f) =>
+        fs
+          .readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((l, i) => (l.includes('TODO:') ? [`${path.relative(scratch, f)}:${i + 1}`] : [])),
+      );
+      const unfilled = after.filter((f) => f.rule === 'doc-template-unfilled').map((f) => `${f.file}:${f.line}`);
+      assert.ok(prompts.length > 100, `${prompts.length} prompts`);
+      assert.deepEqual([...new Set(unfilled)].sort(), [...new Set(prompts)].sort());
       // Driver-level findings (the DOC: overview the fix inserts) go away; calls and handlers stay.
       const items = (fs: JsonFinding[]) => fs.filter((f) => f.kind === 'parent-call' || f.kind === 'migration-handler').length;
       assert.equal(items(after), items(all), 'fixing adds documentation, not items');
       assert.ok(all.some((f) => f.rule === 'migration-overview-missing') && !after.some((f) => f.rule === 'migration-overview-missing'));
       const second = runCli(['check', '--fix', 'drivers/vfio/pci'], scratch);
-      assert.equal(second.status, 0);
+      assert.equal(second.status, 1);
       for (const f of files) assert.equal(fs.readFileSync(f, 'utf8'), snapshot.get(f), `second --fix changed ${f}`);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
@@ -129,10 +140,13 @@ describe('Linux 6.12 drivers/vfio/pci', () => {
       const found = checkJson(['--all', '.'], scratch).map((f) => ({ ...f, file: `drivers/vfio/${f.file}` }));
       const calls = score(labels, found, 'parent-call');
       const handlers = score(labels, found, 'migration-handler');
-      assert.ok(calls.precision >= 0.95 && calls.recall >= 0.95, JSON.stringify(calls));
       assert.equal(handlers.recall, 1);
-      // Without include/, only static inlines of the parent's headers with no parent prefix are missed.
-      assert.deepEqual(calls.missed.map((k) => k.split(':')[4]).sort(), ['get_cqe_opcode', 'get_cqe_opcode', 'wq_get_byte_sz']);
+      assert.equal(calls.recall, 1, JSON.stringify(calls));
+      // Without include/ the headers cannot show which inlines and macros are header helpers: those
+      // named with the parent's prefix count as parent calls; nothing else is extra.
+      const helpers = new Set(labels.filter((l) => l.kind === 'header-helper').map((l) => `${l.file}:${l.line}:${l.column}`));
+      assert.ok(calls.extra.length > 0);
+      for (const e of calls.extra) assert.ok(helpers.has(e.split(':').slice(0, 3).join(':')), e);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }

@@ -20,7 +20,7 @@ export interface JsonFinding {
   file: string;
   line: number;
   column: number;
-  kind: 'parent-call' | 'migration-handler';
+  kind: 'parent-call' | 'migration-handler' | 'driver' | 'code' | 'header-helper';
   name: string;
   parent?: string;
   role?: string;

@@ -79,6 +79,14 @@ export interface HandlerItem {
 
 export type ReviewItem = ParentCallItem | HandlerItem | DriverItem;
 
+export interface HeaderHelperCall {
+  file: SourceFile;
+  call: CallFact;
+  parent: string;
+  /** The parent header whose family defines it. */
+  include: string;
+}
+
 export interface DriverModel {
   dir: string;
   files: SourceFile[];
@@ -87,6 +95,8 @@ export interface DriverModel {
   reason: string;
   parentCalls: ParentCallItem[];
   handlers: HandlerItem[];
+  /** Calls of a parent header's static inlines and macros that run no code of the parent (report inventory only). */
+  headerHelpers: HeaderHelperCall[];
   /** Directory-level items (driverChecks.ts), filled in by the workspace. */
   driverItems?: DriverItem[];
 }
@@ -167,11 +177,14 @@ export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverConte
     reason: kind.reason,
     parentCalls: [],
     handlers: [],
+    headerHelpers: [],
   };
   if (!kind.ok) return model;
   const local = localNames(files);
   model.handlers = findHandlers(files, local.functions);
-  model.parentCalls = findParentCalls(dir, files, local, ctx);
+  const found = findParentCalls(dir, files, local, ctx);
+  model.parentCalls = found.items;
+  model.headerHelpers = found.helpers;
   return model;
 }
 
@@ -330,19 +343,26 @@ interface Classified {
   evidence: Evidence;
 }
 
-function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ctx: DriverContext): ParentCallItem[] {
+function findParentCalls(
+  dir: string,
+  files: SourceFile[],
+  local: LocalNames,
+  ctx: DriverContext,
+): { items: ParentCallItem[]; helpers: HeaderHelperCall[] } {
   const headers = foreignHeaders(dir, files);
-  const declared: { header: ParentHeader; names: Set<string> }[] = [];
+  const declared: { header: ParentHeader; names: Set<string>; helpers: Set<string> }[] = [];
   for (const h of headers) {
     const names = ctx.kernelRoot && ctx.headers ? ctx.headers.declaredBy(ctx.kernelRoot, h) : undefined;
-    if (names) declared.push({ header: h, names });
+    if (names) declared.push({ header: h, names, helpers: ctx.headers!.helpersBy(ctx.kernelRoot!, h, isGenericKernelApi) });
   }
   const ignore = ctx.settings.ignore.map(namePattern);
   const extra = Object.entries(ctx.settings.extraParents).map(([parent, pats]) => ({ parent, res: pats.map(namePattern) }));
 
-  const classify = (callee: string): Classified | 'local' | undefined => {
+  const classify = (callee: string): Verdict => {
     if (local.functions.has(callee) || local.macros.has(callee)) return 'local';
     if (ignore.some((re) => re.test(callee)) || isAllCapsMacro(callee)) return 'local';
+    // Decided from the header's text: an inline or macro that runs no code of the parent.
+    for (const d of declared) if (d.helpers.has(callee)) return { helper: d.header };
     if (PF_LOOKUPS.has(callee)) return { parent: '', evidence: { kind: 'pf-lookup' } };
     for (const e of extra) if (e.res.some((re) => re.test(callee))) return { parent: e.parent, evidence: { kind: 'settings' } };
     const known = knownParentOf(callee);
@@ -361,6 +381,7 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
   };
 
   const items: ParentCallItem[] = [];
+  const helpers: HeaderHelperCall[] = [];
   const unknown: { file: SourceFile; call: CallFact }[] = [];
   const verdicts = verdictCache(dir, local, headers, ctx);
   for (const file of files) {
@@ -369,7 +390,8 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
       if (!verdicts.has(call.callee)) verdicts.set(call.callee, classify(call.callee));
       const v = verdicts.get(call.callee);
       if (v === 'local') continue;
-      if (v) items.push(makeItem(file, call, v, local));
+      if (v && 'helper' in v) helpers.push({ file, call, parent: v.helper.parent, include: v.helper.include });
+      else if (v) items.push(makeItem(file, call, v, local));
       else if (!isGenericKernelApi(call.callee)) unknown.push({ file, call });
     }
   }
@@ -421,10 +443,10 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
     if (item.evidence.kind === 'pf-lookup') item.parent = lookupParent(item, items) ?? fallback;
     else if (!item.parent) item.parent = fallback;
   }
-  return items.sort((a, b) => compareText(a.file.path, b.file.path) || a.call.start - b.call.start);
+  return { items: items.sort((a, b) => compareText(a.file.path, b.file.path) || a.call.start - b.call.start), helpers };
 }
 
-type Verdict = Classified | 'local' | undefined;
+type Verdict = Classified | { helper: ParentHeader } | 'local' | undefined;
 
 /** Per workspace (its header index) and driver directory: the verdicts of the last analysis and what they depended on. */
 const verdictsByWorkspace = new WeakMap<object, Map<string, { key: string; settings: Settings; verdicts: Map<string, Verdict> }>>();

@@ -29,6 +29,7 @@ const MAX_FAMILY_HEADERS = 64;
 
 export class HeaderIndex {
   private readonly declared = new Map<string, Set<string> | null>();
+  private readonly helpers = new Map<string, Set<string>>();
   /** Per header file: the families of several parent headers share members (mlx5's driver.h, vport.h, cq.h and qp.h all reach mlx5_ifc.h). */
   private readonly scanned = new Map<string, HeaderDeclarations | null>();
 
@@ -60,6 +61,44 @@ export class HeaderIndex {
     return found ? names : undefined;
   }
 
+  /**
+   * Header helpers of a parent header's family: static inlines and macros whose
+   * bodies call only other helpers, ALL-CAPS macros and generic kernel APIs. They
+   * compute on their arguments; no code of the parent module runs, so calling one
+   * is not a parent interaction. Empty when the header is not in the tree.
+   */
+  helpersBy(root: string, header: ParentHeader, isGeneric: (name: string) => boolean): Set<string> {
+    const key = `${root}\0${header.include}`;
+    const hit = this.helpers.get(key);
+    if (hit) return hit;
+    const bodies = new Map<string, string[] | null>();
+    const seen = new Set<string>();
+    const queue = [header.include];
+    while (queue.length && seen.size < MAX_FAMILY_HEADERS) {
+      const inc = queue.shift()!;
+      if (seen.has(inc)) continue;
+      seen.add(inc);
+      const decl = this.headerDeclarations(path.join(root, 'include', inc));
+      if (!decl) continue;
+      for (const [name, calls] of decl.bodies) if (!bodies.has(name)) bodies.set(name, calls);
+      for (const i of decl.includes) if (header.family && i.startsWith(header.family)) queue.push(i);
+    }
+    const helpers = new Set<string>();
+    const plain = (n: string) => /^[A-Z0-9_]+$/.test(n) || n.startsWith('__builtin_') || isGeneric(n);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [name, calls] of bodies) {
+        if (helpers.has(name) || !calls) continue;
+        if (calls.every((c) => c !== name && (helpers.has(c) || plain(c)))) {
+          helpers.add(name);
+          grew = true;
+        }
+      }
+    }
+    this.helpers.set(key, helpers);
+    return helpers;
+  }
+
   private headerDeclarations(file: string): HeaderDeclarations | undefined {
     if (!this.scanned.has(file)) this.scanned.set(file, this.readHeader(file) ?? null);
     return this.scanned.get(file) ?? undefined;
@@ -78,6 +117,12 @@ export class HeaderIndex {
 export interface HeaderDeclarations {
   names: Set<string>;
   includes: string[];
+  /**
+   * Static inline functions and function-like macros defined here: the names their
+   * bodies call, or null when the body touches the device or memory it shares
+   * (I/O accessors, barriers, stores through a dereferenced pointer such as a doorbell).
+   */
+  bodies: Map<string, string[] | null>;
 }
 
 const C_WORDS = new Set([
@@ -121,5 +166,60 @@ export function scanHeader(text: string): HeaderDeclarations {
     const name = m[1];
     if (!C_WORDS.has(name) && !/^[A-Z0-9_]+$/.test(name)) names.add(name);
   }
-  return { names, includes };
+  return { names, includes, bodies: headerBodies(text, code) };
+}
+
+const BODY_NOT_CALLS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'alignof',
+  '_Alignof',
+  'offsetof',
+  'do',
+]);
+
+/** MMIO and port accessors and memory barriers: a body that calls one talks to the device. */
+const DEVICE_ACCESS =
+  /^(?:__raw_|_)?(?:io)?(?:read|write)(?:[bwlq]|64|32|16|8)?(?:_relaxed|_be)?$|^(?:\w+_)?write64$|^(?:smp_|dma_)?[rw]?mb$/;
+/** `*p->db = x;`: a store through a dereference, as doorbell records are written. */
+const STORE_THROUGH_POINTER = /(?:^|[;{}]\s*)\*[^;=]*[^=!<>]=(?!=)/m;
+
+function calledIn(code: string): string[] | null {
+  if (STORE_THROUGH_POINTER.test(code)) return null;
+  const out: string[] = [];
+  for (const m of code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    if (DEVICE_ACCESS.test(m[1])) return null;
+    if (!BODY_NOT_CALLS.has(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
+/**
+ * Bodies of `static inline` functions and lowercase function-like macros, kernel
+ * style (definition at column 0, body closed by a `}` at column 0): what each calls
+ * decides whether it runs any code of the parent module (HeaderIndex.helpersBy).
+ */
+function headerBodies(text: string, code: string): Map<string, string[] | null> {
+  const bodies = new Map<string, string[] | null>();
+  for (const m of code.matchAll(
+    /^static\s+(?:(?:inline|__always_inline|__inline__|__maybe_unused)\s+)+[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(/gm,
+  )) {
+    const open = code.indexOf('{', m.index + m[0].length);
+    const semi = code.indexOf(';', m.index + m[0].length);
+    if (open < 0 || (semi >= 0 && semi < open)) continue;
+    const close = code.indexOf('\n}', open);
+    if (close < 0) continue;
+    bodies.set(m[1], calledIn(code.slice(open, close)));
+  }
+  for (const m of text.matchAll(/^#\s*define\s+([a-z_][A-Za-z0-9_]*)\(([^)]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm)) {
+    if (/^[A-Z0-9_]+$/.test(m[1])) continue;
+    bodies.set(m[1], calledIn(m[3]));
+  }
+  return bodies;
 }

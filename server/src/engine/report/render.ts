@@ -65,6 +65,16 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
       }
     }
     out.push('');
+    if (p.helpers.length) {
+      out.push(
+        `Header helpers (inlines and macros of the parent's headers that run no code of ${md(p.name)}; nothing to document): ` +
+          p.helpers
+            .map((h) => `${code(`${h.name}()`)} from ${code(`<${h.include}>`)} (${h.at.map((a) => link(a)).join(', ')})`)
+            .join('; ') +
+          '.',
+        '',
+      );
+    }
   }
 
   out.push('## Migration', '');

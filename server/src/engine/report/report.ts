@@ -67,6 +67,8 @@ export interface ReportParent {
   name: string;
   title?: string;
   callees: { name: string; header?: string; calls: ReportCall[] }[];
+  /** Inlines and macros of the parent's headers the driver uses: no code of the parent runs, nothing to document. */
+  helpers: { name: string; include: string; at: ReportLocation[] }[];
   total: number;
   documented: number;
   /** Tree-relative headers that declare the callees. */
@@ -188,6 +190,7 @@ export function buildReport(ws: Workspace, dir: string, opts: ReportOptions = {}
   for (const f of model.files) show(f.path);
 
   const parents = parentsOf(model);
+  addHeaderHelpers(model, parents);
   const handlers: ReportHandler[] = model.handlers.map((h) => ({
     name: h.fn.name,
     at: at(h.file.path, h.fn.nameLine),
@@ -258,6 +261,7 @@ function parentsOf(model: DriverModel): ReportParent[] {
             ...(c.docComment ? { comment: commentFirstLine(c.docComment.text) } : {}),
           })),
         })),
+        helpers: [],
         total: items.length,
         documented: items.filter((c) => c.documented).length,
         headers: [],
@@ -267,6 +271,31 @@ function parentsOf(model: DriverModel): ReportParent[] {
       };
     })
     .sort((a, b) => b.total - a.total || compareText(a.name, b.name));
+}
+
+/** Header helpers go with the parent whose headers define them. */
+function addHeaderHelpers(model: DriverModel, parents: ReportParent[]): void {
+  for (const h of model.headerHelpers) {
+    let p = parents.find((x) => x.name === h.parent);
+    if (!p) {
+      p = {
+        name: h.parent,
+        title: KNOWN_PARENTS.find((k) => k.id === h.parent)?.title,
+        callees: [],
+        helpers: [],
+        total: 0,
+        documented: 0,
+        headers: [],
+        entries: [],
+        ackFrom: [],
+        probable: [],
+      };
+      parents.push(p);
+    }
+    let entry = p.helpers.find((x) => x.name === h.call.callee);
+    if (!entry) p.helpers.push((entry = { name: h.call.callee, include: h.include, at: [] }));
+    entry.at.push(at(h.file.path, h.call.line));
+  }
 }
 
 function opsOf(model: DriverModel): ReportOps[] {
