@@ -78,16 +78,16 @@ describe('CLI output through a pipe', () => {
   fs.writeFileSync(
     path.join(dir, 'main.c'),
     '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstatic int f(void *m)\n{\n' +
-      '\tmlx5_cmd_exec(m);\n'.repeat(2000) +
+      '\tmlx5_cmd_exec(m);\n'.repeat(4000) +
       '\treturn 0;\n}\n',
   );
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cli = path.join(REPO, 'server', 'bin', 'vfio-variant.js');
 
   it('a slow reader gets all of it', async () => {
-    const whole = spawnSync(process.execPath, [cli, 'check', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+    const whole = spawnSync(process.execPath, [cli, 'check', '--per-call', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
     assert.ok(whole.length > 500_000, `${whole.length}`);
-    const child = spawn(process.execPath, [cli, 'check', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'check', '--per-call', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pause();
     await new Promise((r) => setTimeout(r, 300)); // the CLI is blocked on a full pipe meanwhile
     const chunks: Buffer[] = [];
@@ -99,7 +99,7 @@ describe('CLI output through a pipe', () => {
   });
 
   it('a reader that goes away (`| head -1`) ends the CLI quietly with its usual status', async () => {
-    const child = spawn(process.execPath, [cli, 'check', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'check', '--per-call', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c));
     child.stdout.once('data', () => child.stdout.destroy());

@@ -16,7 +16,7 @@ describe('engine robustness', () => {
   it('a parse stops within its bound on long runs of non-C text, with a notice (fuzz: 2 MB line split by CRLF)', () => {
     // tree-sitter's error recovery is quadratic here: 1.2 MB of punctuation took minutes.
     const text = '#include <linux/vfio_pci_core.h>\n' + '@#`$'.repeat(300_000) + '\n';
-    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
+    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({ parentCallFindings: 'call' }));
     const t0 = performance.now();
     const r = ws.findings('/mem/main.c');
     const ms = performance.now() - t0;
@@ -43,19 +43,19 @@ describe('engine robustness', () => {
   it('the CLI reports such a file with a notice and exits normally', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-variant-garbage-'));
     fs.writeFileSync(path.join(dir, 'main.c'), '#include <linux/vfio_pci_core.h>\n' + '@#`$'.repeat(300_000));
-    const r = runCli(['check', '--format', 'json', dir]);
+    const r = runCli(['check', '--per-call', '--format', 'json', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(JSON.parse(r.stdout).notices[0].message, /parser gave up/);
   });
 
   it('files with bare CR line ends get findings but no fix that could land inside a comment', () => {
-    const ws = new Workspace(memoryHost({ 'main.c': DRIVER }), normalizeSettings({}));
+    const ws = new Workspace(memoryHost({ 'main.c': DRIVER }), normalizeSettings({ parentCallFindings: 'call' }));
     const [finding] = ws.findings('/mem/main.c').findings;
     assert.equal(finding?.name, 'mlx5_cmd_exec');
     assert.deepEqual(ws.fixes('/mem/main.c', finding), []);
     assert.equal(ws.fixAll('/mem/main.c'), undefined);
     // The same driver with CRLF gets its fixes.
-    const crlf = new Workspace(memoryHost({ 'main.c': DRIVER.replace(/\r/g, '\r\n') }), normalizeSettings({}));
+    const crlf = new Workspace(memoryHost({ 'main.c': DRIVER.replace(/\r/g, '\r\n') }), normalizeSettings({ parentCallFindings: 'call' }));
     assert.ok(crlf.fixAll('/mem/main.c'));
   });
 
@@ -63,7 +63,7 @@ describe('engine robustness', () => {
     // A byte flip turned the newline after `*/` into a letter: the function now starts on the comment's last line.
     const text =
       '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\n/*\n * About f.\n */static int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
-    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
+    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({ parentCallFindings: 'call' }));
     const [finding] = ws.findings('/mem/main.c').findings;
     assert.equal(finding?.name, 'mlx5_cmd_exec');
     const commentStart = text.indexOf('/*\n * About');
@@ -84,7 +84,7 @@ describe('engine robustness', () => {
     // `stati\` + newline + `c int f(...)`: for C one line; tree-sitter starts the function on the second.
     const text =
       '#include <linux/vfio_pci_core.h>\n#include <linux/mlx5/driver.h>\n\nstati\\\nc int f(void *m)\n{\n\treturn mlx5_cmd_exec(m);\n}\n';
-    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({}));
+    const ws = new Workspace(memoryHost({ 'main.c': text }), normalizeSettings({ parentCallFindings: 'call' }));
     const [finding] = ws.findings('/mem/main.c').findings;
     assert.equal(finding?.name, 'mlx5_cmd_exec');
     const all = ws.fixAll('/mem/main.c')!;

@@ -34,7 +34,7 @@ interface Json {
 /** The CLI in JSON; asserts the things every run must satisfy (sane exit, valid JSON, no stack trace). */
 function cliJson(args: string[], cwd: string): { status: number; json: Json; stderr: string; ms: number } {
   const t0 = Date.now();
-  const r = runCli(['check', '--format', 'json', ...args], cwd);
+  const r = runCli(['check', '--per-call', '--format', 'json', ...args], cwd);
   const ms = Date.now() - t0;
   assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
   assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, 'no stack trace');
@@ -136,7 +136,7 @@ describe('hostile files', () => {
     const p = await client.diagnostics(uri, (x) => x.version === 1);
     assert.match(notices(p.diagnostics), /above vfioVariant\.maxFileSize/);
     assert.equal(ours(p.diagnostics).length, 0);
-    client.settings = { maxFileSize: 8 * 1024 * 1024 };
+    client.settings = { maxFileSize: 8 * 1024 * 1024, parentCallFindings: 'call' };
     const t0 = Date.now();
     try {
       await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
@@ -145,7 +145,7 @@ describe('hostile files', () => {
       assert.equal(notices(q.diagnostics), '');
       console.log(`# server: ${Date.now() - t0} ms`);
     } finally {
-      client.settings = {};
+      client.settings = { parentCallFindings: 'call' };
       await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     }
   });
@@ -176,7 +176,7 @@ describe('hostile files', () => {
     // In process: the real file system, except that one file fails to read as chmod 000 would.
     const locked = path.join(dir, 'locked.c');
     const failing: FileSystemHost = { ...nodeFileSystem, readBytes: (p) => (p === locked ? undefined : nodeFileSystem.readBytes(p)) };
-    const ws = new Workspace(failing, normalizeSettings({}));
+    const ws = new Workspace(failing, normalizeSettings({ parentCallFindings: 'call' }));
     const d = ws.driverFindings(dir);
     assert.deepEqual(
       d.findings.map((f) => path.basename(f.path)),
@@ -263,8 +263,11 @@ describe('hostile files', () => {
       r.json.findings.map((f) => [f.line, f.column]),
       [[6, col + 1]],
     );
-    const textOut = runCli(['check', '.'], dir).stdout;
-    assert.match(textOut, new RegExp(`^main\\.c:6:${col + 1}: warning: mlx5_cmd_exec\\(\\)`, 'm'));
+    const textOut = runCli(['check', '--per-call', '.'], dir).stdout;
+    assert.match(
+      textOut,
+      new RegExp(`^main\\.c:6:${col + 1}: warning: undocumented call into parent driver mlx5_core: mlx5_cmd_exec\\(\\) \\[`, 'm'),
+    );
     const uri = pathToFileURL(path.join(dir, 'main.c')).href;
     await client.open(uri, text, 1);
     const [d] = ours((await client.diagnostics(uri, (x) => x.version === 1)).diagnostics);

@@ -34,7 +34,8 @@ export class TestClient {
     pred: (p: PublishDiagnosticsParams) => boolean;
     resolve: (p: PublishDiagnosticsParams) => void;
   }[] = [];
-  settings: unknown = {};
+  /** What the server pulls as `vfioVariant`; per-call parent findings keep the tests' positions at call sites. */
+  settings: unknown = { parentCallFindings: 'call' };
   readonly appliedEdits: WorkspaceEdit[] = [];
   stderr = '';
 

@@ -31,6 +31,7 @@ variant drivers that lack the documentation reviewers ask for.
 options:
   --format text|json|sarif  output format (default: text)
   --all                     list every parent call and handler, documented or not
+  --per-call                report each undocumented parent call, not once per function
   --fix                     insert kernel-doc / comment templates into the files
   --fix-dry-run             print the --fix changes as a unified diff, write nothing
   --config FILE             settings file (default: nearest .vfio-variant.json)
@@ -84,6 +85,7 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
         'fix-dry-run': { type: 'boolean', default: false },
         config: { type: 'string' },
         'kernel-tree': { type: 'string' },
+        'per-call': { type: 'boolean' },
         parent: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
         jobs: { type: 'string', short: 'j' },
@@ -155,6 +157,7 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
 function resolveSettings(values: Record<string, unknown>, firstPath: string, problems: string[]): Settings {
   const configFile = (values.config as string | undefined) ?? findConfig(firstPath);
   const settings = configFile ? loadConfig(configFile, problems) : normalizeSettings(undefined);
+  if (values['per-call']) settings.parentCallFindings = 'call';
   if (values['kernel-tree']) settings.kernelTree = path.resolve(values['kernel-tree'] as string);
   for (const spec of (values.parent as string[] | undefined) ?? []) {
     const m = /^([^=]+)=(.+)$/.exec(spec);

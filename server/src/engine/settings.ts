@@ -16,6 +16,8 @@ export interface Settings {
   maxFileSize: number;
   /** Per-rule severity overrides. */
   severity: Record<string, Severity | 'off'>;
+  /** Undocumented parent calls: one finding per enclosing function (default), or one per call. */
+  parentCallFindings: 'function' | 'call';
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   kernelTree: undefined,
   maxFileSize: 2 * 1024 * 1024,
   severity: {},
+  parentCallFindings: 'function',
 };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -53,6 +56,8 @@ export function normalizeSettings(input: unknown, problems: string[] = []): Sett
     s.ignore = o.ignore.filter((p): p is string => typeof p === 'string' && p.length > 0 && validPattern(p, problems));
   } else if (o.ignore !== undefined) problems.push('ignore must be a list of patterns');
   if (typeof o.kernelTree === 'string' && o.kernelTree.trim()) s.kernelTree = o.kernelTree.trim();
+  if (o.parentCallFindings === 'function' || o.parentCallFindings === 'call') s.parentCallFindings = o.parentCallFindings;
+  else if (o.parentCallFindings !== undefined) problems.push('parentCallFindings must be "function" or "call"');
   if (typeof o.maxFileSize === 'number' && Number.isFinite(o.maxFileSize) && o.maxFileSize > 0) s.maxFileSize = o.maxFileSize;
   // One dropdown per rule in VS Code's settings page (`vfioVariant.rules.<id>`); `default` keeps the rule's own.
   if (o.rules && typeof o.rules === 'object' && !Array.isArray(o.rules)) {

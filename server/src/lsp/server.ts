@@ -88,6 +88,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const timers = new Map<string, NodeJS.Timeout>();
   let debounceMs = 50;
   let pullConfig = false;
+  let settingsPending = false;
   let restricted = false;
   let folders: string[] = [];
   let initSettings: unknown;
@@ -103,6 +104,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     restricted = !!opts.restricted;
     initSettings = opts.settings;
     pullConfig = !!params.capabilities.workspace?.configuration;
+    settingsPending = pullConfig;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri).path);
     if (!folders.length && params.rootUri) folders = [uriToPath(params.rootUri).path];
     applySettings(initSettings);
@@ -127,6 +129,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialized(async () => {
     if (!pullConfig) return;
     await refreshSettings();
+    settingsPending = false;
     // Documents opened while the settings were on their way were analysed with the defaults.
     for (const doc of documents.all()) schedule(doc.uri, 0);
   });
@@ -201,6 +204,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   function schedule(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
+    // Nothing is published with the defaults while the client's settings are on their way
+    // (a finding could flash and vanish); onInitialized analyses every open document then.
+    if (settingsPending) return;
     const run = () => {
       timers.delete(uri);
       publishDriver(uri);

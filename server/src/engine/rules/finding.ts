@@ -14,8 +14,11 @@ export interface Finding {
   /** `none` only appears when listing everything: the item is fine. */
   severity: Severity | 'none';
   message: string;
-  /** The review item's kind, or `code` for a finding about the code itself (a bug rule's). */
-  kind: ReviewItem['kind'] | 'code';
+  /**
+   * The review item's kind; `parent-calls` for one function's undocumented parent calls
+   * (each call is also listed as its own item with --all); `code` for a finding about the code itself.
+   */
+  kind: ReviewItem['kind'] | 'parent-calls' | 'code';
   path: string;
   /** Version of the file the positions refer to. */
   version: number | string;

@@ -26,9 +26,7 @@ export const maintainersEntryMissing: Rule = {
         name: item.name,
         item,
         anchorLine: declarationStart(item.file, item.line),
-        message:
-          `${item.relDir}/ has no MAINTAINERS entry of its own${only}: add one with an F: pattern for the ` +
-          'directory, so that get_maintainer.pl sends patches to the people who maintain this driver.',
+        message: `${item.relDir}/ has no MAINTAINERS entry of its own${only}`,
       });
     }
   },

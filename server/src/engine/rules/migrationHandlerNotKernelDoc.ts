@@ -26,9 +26,7 @@ export const migrationHandlerNotKernelDoc: Rule = {
         item,
         anchorLine: fn.startLine,
         related: wiringRelated(item),
-        message:
-          `${fn.name}() (${describeWiring(item)}) is documented with a plain /* */ comment; ` +
-          'make it kernel-doc (/** */) so that reviewers and scripts/kernel-doc read it.',
+        message: `handler documented with a plain /* */ comment, not kernel-doc: ${fn.name}() (${describeWiring(item)})`,
       });
     }
   },

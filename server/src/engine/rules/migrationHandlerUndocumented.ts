@@ -26,11 +26,7 @@ export const migrationHandlerUndocumented: Rule = {
       context.report({
         ...at,
         related,
-        message:
-          `${fn.name}() is the ${describeWiring(item)} handler and has no kernel-doc: document how the ` +
-          'device state is composed and consumed, which portions are not otherwise available to the user via ' +
-          'vfio-pci and which part the PF driver manages, the interface to the parent driver, and how data ' +
-          'from userspace is validated.',
+        message: `migration handler without kernel-doc: ${fn.name}() (${describeWiring(item)})`,
       });
     }
   },

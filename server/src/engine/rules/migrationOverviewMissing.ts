@@ -29,10 +29,7 @@ export const migrationOverviewMissing: Rule = {
         name: item.name,
         item,
         anchorLine: declarationStart(item.file, item.line),
-        message:
-          `The driver implements vfio_migration_ops (${item.opsVariable}) but ${what}. Reviewers want one overview ` +
-          'of how the device state is composed and consumed, what is hidden from the user and managed by the PF driver, ' +
-          'the interface to the parent driver, and how userspace data is validated.',
+        message: `driver implements vfio_migration_ops (${item.opsVariable}) but ${what}`,
       });
     }
   },

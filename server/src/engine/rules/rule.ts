@@ -38,6 +38,8 @@ export interface Report {
   message: string;
   /** The review item (parent call, handler, driver topic) this finding is about, if any. */
   item?: ReviewItem;
+  /** The finding's kind when it has no single item (e.g. `parent-calls`: one function's undocumented calls). */
+  kind?: string;
   related?: RelatedLocation[];
   /**
    * The line whose stand-alone comments may suppress this finding, and above which a

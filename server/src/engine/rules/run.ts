@@ -95,7 +95,7 @@ function toFinding(rule: Rule, r: Report, severity: Severity | 'none'): Finding 
     rule: rule.meta.id,
     severity,
     message: r.message,
-    kind: item?.kind ?? 'code',
+    kind: item?.kind ?? (r.kind as Finding['kind'] | undefined) ?? 'code',
     path: r.file.path,
     version: r.file.version,
     line: r.line,
