@@ -43,6 +43,7 @@ options:
   --separator SEP       one line, recipients joined by SEP
   --no-m, --no-r, --no-l  leave out maintainers, reviewers, mailing lists
   --no-parents          only what get_maintainer.pl prints
+  --nogit, --nogit-fallback, --nogit-chief-penguins  accepted and ignored (git is never asked)
   --kernel-tree DIR     kernel tree (MAINTAINERS) when the driver is not inside one
   --config FILE         settings file (default: nearest .vfio-variant.json)
   -h, --help            show this help
@@ -64,6 +65,15 @@ const BOOLEAN_FLAGS: Record<string, [string, boolean]> = {
   '--no-parents': ['parents', false],
   '--parents': ['parents', true],
 };
+/** get_maintainer.pl flags b4 and users pass that change nothing here: git is never asked. */
+const NO_OPS = new Set([
+  '--nogit',
+  '--no-git',
+  '--nogit-fallback',
+  '--no-git-fallback',
+  '--nogit-chief-penguins',
+  '--no-git-chief-penguins',
+]);
 
 export function runCc(
   argv: string[],
@@ -76,7 +86,7 @@ export function runCc(
   for (const a of argv) {
     const f = BOOLEAN_FLAGS[a];
     if (f) flags[f[0]] = f[1];
-    else rest.push(a);
+    else if (!NO_OPS.has(a)) rest.push(a);
   }
   let parsed;
   try {
