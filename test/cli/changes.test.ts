@@ -78,7 +78,6 @@ describe('check --diff / --patch and cc PATCH on a scratch git repository', () =
   });
 
   after(() => {
-    repo?.git('checkout', '-q', 'main');
     repo?.cleanup();
     for (const d of [binDir, patchDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });

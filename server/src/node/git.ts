@@ -12,7 +12,12 @@ export interface GitResult {
 }
 
 export function git(args: string[], cwd: string): GitResult {
-  const r = spawnSync('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A repository's own configuration must not make git run a program (core.fsmonitor).
+  const r = spawnSync('git', ['-c', 'core.fsmonitor=false', ...args], {
+    cwd,
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (r.error) return { ok: false, stdout: Buffer.alloc(0), stderr: r.error.message };
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr.toString('utf8').trim() };
 }
