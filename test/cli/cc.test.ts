@@ -97,6 +97,25 @@ describe('vfio-variant cc on Linux 6.12', () => {
     });
   }
 
+  it("every other variant driver of 6.12 (nvgrace-gpu: no parent driver): get_maintainer.pl's lines and nothing marked", () => {
+    const others = fs
+      .readdirSync(path.join(root, 'drivers/vfio/pci'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !(d.name in PARENTS))
+      .map((d) => d.name);
+    assert.ok(others.includes('nvgrace-gpu'));
+    for (const driver of others) {
+      const dir = `drivers/vfio/pci/${driver}`;
+      const files = fs
+        .readdirSync(path.join(root, dir))
+        .sort()
+        .map((f) => `${dir}/${f}`);
+      const ours = runCli(['cc', dir], root).stdout.split('\n').filter(Boolean);
+      for (const seed of SEEDS.slice(0, 2))
+        for (const l of getMaintainer(root, files, [], seed)) assert.ok(ours.includes(l), `${driver}: missing ${l}`);
+      assert.ok(!ours.some((l) => l.includes('parent')), ours.join('\n'));
+    }
+  });
+
   it('--separator and --no-parents behave like get_maintainer.pl; the report shows the same list', () => {
     const dir = 'drivers/vfio/pci/mlx5';
     const one = runCli(['cc', '--no-rolestats', '--no-parents', '--separator', ', ', dir], root);
