@@ -18,9 +18,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI, runCli, type JsonFinding } from '../support/cli';
+import { checkJson, CLI, runCli, type JsonFinding } from '../support/cli';
 import { runCheckCmd, scratchRepo, type ScratchRepo } from '../support/gitRepo';
-import { ensureKernel } from '../support/kernel';
+import { ensureKernel, REPO } from '../support/kernel';
 
 const MLX5 = 'drivers/vfio/pci/mlx5/main.c';
 const B4_CONFIG = `[b4]
@@ -210,6 +210,44 @@ describe('check --diff / --patch and cc PATCH on a scratch git repository', () =
       const bad = runCheckCmd(cmd, broken.replace(/^index .*$/m, 'index 1111111..2222222 100644'), other.root, binDir);
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /does not apply/);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('a patch adding a new driver: b4 am --check reports it before it exists; cc agrees with get_maintainer.pl, K: keywords included', () => {
+    const other = scratchRepo();
+    try {
+      repo.git('checkout', '-q', 'main');
+      const dir = path.join(repo.root, 'drivers/vfio/pci/acme');
+      fs.mkdirSync(dir);
+      fs.copyFileSync(path.join(REPO, 'examples/acme-vfio/main.c'), path.join(dir, 'main.c'));
+      repo.git('add', 'drivers/vfio/pci/acme');
+      repo.commit('vfio: acme variant driver');
+      const patch = repo.git('format-patch', '-1', '--stdout');
+      repo.git('reset', '-q', '--hard', 'HEAD~1');
+      assert.ok(!fs.existsSync(path.join(other.root, 'drivers/vfio/pci/acme')));
+      const r = runCheckCmd('vfio-variant check --patch - --format checkpatch', patch, other.root, binDir);
+      assert.equal(r.status, 1, r.stderr);
+      const lines = r.stdout.split('\n').filter(Boolean);
+      const expected = checkJson(['examples/acme-vfio'], REPO).length;
+      assert.equal(lines.length, expected + 1, r.stdout); // and the new driver's missing MAINTAINERS entry
+      assert.ok(lines.some((l) => /^drivers\/vfio\/pci\/acme\/main\.c:\d+: WARNING:MAINTAINERS_ENTRY_MISSING: /.test(l)));
+      const file = path.join(os.tmpdir(), `vfio-variant-acme-${process.pid}.patch`);
+      fs.writeFileSync(file, patch);
+      try {
+        const theirs = execFileSync('perl', ['scripts/get_maintainer.pl', '--no-tree', '--nogit', '--nogit-fallback', file], {
+          cwd: other.root,
+          encoding: 'utf8',
+        })
+          .split('\n')
+          .filter(Boolean);
+        const ours = runCli(['cc', file], other.root).stdout.split('\n');
+        for (const l of theirs) assert.ok(ours.includes(l), `missing ${l}`);
+        assert.ok(theirs.some((l) => l.includes(':Keyword:')) === ours.some((l) => l.includes(':Keyword:')));
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
     } finally {
       other.cleanup();
     }
