@@ -157,6 +157,19 @@ describe('check --diff / --patch and cc PATCH on a scratch git repository', () =
     }
   });
 
+  it('refuses input that is no patch, a patch naming a file outside the tree, and a revision that looks like an option', () => {
+    const run = (input: string) => runCheckCmd('vfio-variant check --patch - --format checkpatch', input, repo.root, binDir);
+    const notPatch = run('Subject: hello\n\njust a mail\n');
+    assert.equal(notPatch.status, 2);
+    assert.match(notPatch.stderr, /does not look like a patch/);
+    const outside = run('diff --git a/../x.c b/../x.c\n--- a/../x.c\n+++ b/../x.c\n@@ -1 +1 @@\n-a\n+b\n');
+    assert.equal(outside.status, 2);
+    assert.match(outside.stderr, /outside the tree/);
+    const option = runCli(['check', '--diff=--output=/dev/null'], repo.root);
+    assert.equal(option.status, 2);
+    assert.match(option.stderr, /--diff wants a revision/);
+  });
+
   it('b4 prep --check: each format-patch patch piped into prep-perpatch-check-cmd gives checkpatch lines', () => {
     repo.git('checkout', '-q', 'main');
     assert.equal(patches.length, 4);

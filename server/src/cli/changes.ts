@@ -106,6 +106,12 @@ export function imagesOfDiff(rev: string, paths: string[], cwd: string, settings
   return { ok: true, images: workspaces(root, changes, pre, post, settings) };
 }
 
+/** A patch's path stays below the top of the tree (a mail may say `../../x.c`). */
+function isInside(root: string, rel: string): boolean {
+  const r = path.relative(root, path.resolve(root, rel));
+  return r !== '' && !r.startsWith('..') && !path.isAbsolute(r);
+}
+
 const isSource = (c: FileChange) => [c.oldPath, c.newPath].some((p) => p && SOURCE.test(p));
 
 /**
@@ -129,6 +135,8 @@ export function imagesOfPatch(text: string, cwd: string, settings: Settings): Im
   const post = new Map<string, Uint8Array | null>();
   for (const c of changes) {
     if (!isSource(c) || c.binary) continue;
+    const outside = [c.oldPath, c.newPath].find((p) => p !== undefined && !isInside(root, p));
+    if (outside !== undefined) return { ok: false, error: `${outside}: the patch names a file outside the tree` };
     const blob = (id: string | undefined) => (id && inGit ? gitBlob(id, root) : undefined);
     const oldAbs = c.oldPath ? path.join(root, c.oldPath) : undefined;
     const newAbs = c.newPath ? path.join(root, c.newPath) : undefined;
@@ -271,7 +279,7 @@ export function runChangeCheck(
   }
   let images: Images;
   if (values.diff !== undefined) {
-    if (!values.diff) return usage('--diff wants a revision');
+    if (!values.diff || values.diff.startsWith('-')) return usage(`--diff wants a revision, got '${values.diff}'`);
     images = imagesOfDiff(values.diff, paths, cwd, settings);
   } else {
     const patch = readPatch(values.patch!);

@@ -47,7 +47,9 @@ export class ChangeScope {
       this.log('settings: scope changedSince runs git; ignored in restricted mode');
       this.scope = 'all';
     } else this.scope = scope;
-    if (baseRef !== this.baseRef) this.bases.clear();
+    // The base findings depend on the other settings too.
+    this.bases.clear();
+    this.revs.clear();
     this.baseRef = baseRef;
     this.warned.clear();
   }
