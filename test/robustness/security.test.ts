@@ -86,7 +86,7 @@ describe('security', () => {
     assert.deepEqual(other, []);
   });
 
-  it('no workspace code runs: child_process/worker_threads only in cli/parallel.ts (its own module), no eval, vm or dynamic require/import', () => {
+  it('no workspace code runs: worker_threads only in cli/parallel.ts (its own module), child_process only in node/git.ts (git, fsmonitor off), no eval, vm or dynamic require/import', () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -102,7 +102,8 @@ describe('security', () => {
       const rel = path.relative(path.join(REPO, 'server', 'src'), f);
       const src = fs.readFileSync(f, 'utf8');
       for (const m of src.matchAll(/^import\s+([^;]*?)\s+from\s+'(?:node:)?(child_process|worker_threads|vm)'/gm)) {
-        const ok = m[2] === 'worker_threads' && rel === 'cli/parallel.ts';
+        const ok =
+          (m[2] === 'worker_threads' && rel === 'cli/parallel.ts') || (m[2] === 'child_process' && rel === path.join('node', 'git.ts'));
         if (!ok) problems.push(`${rel}: imports ${m[2]} (${m[1]})`);
       }
       if (/\brequire\s*\(\s*(?!['"])/.test(src)) problems.push(`${rel}: require() of a computed path`);
@@ -117,6 +118,13 @@ describe('security', () => {
       /new\s+\(threads\(\)\.Worker\)\(\s*__filename/,
       'the pool starts its own module',
     );
+    // The one program started: git, never through a shell, with the repository's fsmonitor hook turned off.
+    const git = fs.readFileSync(path.join(REPO, 'server/src/node/git.ts'), 'utf8');
+    assert.deepEqual(
+      [...git.matchAll(/\b(spawn\w*|exec\w*|fork)\s*\(/g)].map((m) => m[0].replace(/\s/g, '')),
+      ['spawnSync('],
+    );
+    assert.match(git, /spawnSync\('git', \['-c', 'core\.fsmonitor=false', \.\.\.args\]/);
   });
 
   it('restricted workspace: a kernelTree outside the workspace folder is ignored and logged (header declarations unseen); unrestricted uses it', async () => {

@@ -15,6 +15,8 @@ import type * as AtomicWrite from '../node/atomicWrite';
 import type { AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
 import { runReport } from './report';
+import { CHANGE_USAGE, isChangeCheck, runChangeCheck } from './changes';
+import { runCc } from './cc';
 import { mergeTargets, walkPaths, type Target } from './discover';
 import { isCheckWorker, parallelCandidates, parallelCheck, WorkerPool } from './parallel';
 import { formatJson, formatSarif, formatText, type Format } from './formats';
@@ -23,7 +25,9 @@ import type * as Diff from './diff';
 const VERSION = toolVersion();
 
 const USAGE = `usage: vfio-variant check [options] PATH...
+${CHANGE_USAGE.replace(/\n\n[^]*$/, '')}
        vfio-variant report [--format markdown|json|html] [--kernel-tree DIR] DRIVER_DIR
+       vfio-variant cc [--no-rolestats] [--separator SEP] [DRIVER_DIR|PATCH...|--patch FILE|-]
 
 Finds calls into parent (PF) drivers and migration state handlers in vfio-pci
 variant drivers that lack the documentation reviewers ask for.
@@ -39,6 +43,8 @@ options:
   --parent NAME=PATTERN     treat callees matching PATTERN (glob or /regex/) as parent NAME
   --ignore PATTERN          never treat matching callees as parent calls
   -j, --jobs N              threads to use (default: one per core)
+  --diff REV                only what \`git diff REV\` adds or changes (PATHs optional)
+  --patch FILE|-            the files after the patch, only its lines; --format checkpatch for b4
   -h, --help                show this help
   --version                 print the version
 
@@ -60,7 +66,7 @@ export async function main(
   writeHooks: AtomicWriteOptions = {},
 ): Promise<number> {
   try {
-    return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io, writeHooks);
+    return argv[0] === 'report' ? runReport(argv.slice(1), io) : (changeCommand(argv, io) ?? (await run(argv, io, writeHooks)));
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`vfio-variant: ${e.message}\n${USAGE}`);
@@ -152,6 +158,13 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
   } finally {
     pool?.close();
   }
+}
+
+/** `cc`, and `check --diff` / `check --patch` (cc.ts, changes.ts); undefined for the others. */
+function changeCommand(argv: string[], io: CliIO): number | undefined {
+  if (argv[0] === 'cc') return runCc(argv.slice(1), io, resolveSettings);
+  if (isChangeCheck(argv)) return runChangeCheck(argv.slice(1), io, resolveSettings);
+  return undefined;
 }
 
 function resolveSettings(values: Record<string, unknown>, firstPath: string, problems: string[]): Settings {

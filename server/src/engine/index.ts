@@ -12,3 +12,16 @@ export type { SourceFile } from './model/sourceFile';
 export type { FileStat } from './host';
 export { buildReport } from './report/report';
 export { renderReport, type ReportFormat } from './report/render';
+export { driverDirFiles, type ReportModel } from './report/report';
+export {
+  getMaintainerLines,
+  parentOwnerLines,
+  parentOwnersOf,
+  patchFileNames,
+  renderCc,
+  type CcLine,
+  type CcRenderOptions,
+} from './maintainers/getMaintainer';
+export { applyChange, changeBetween, parseChanges, type FileChange } from './changes/patch';
+export { changedLinesOf, findingsInChange, resolveChanges, type ResolvedChange } from './changes/scope';
+export { overlayHost } from './changes/overlayHost';

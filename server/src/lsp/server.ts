@@ -35,6 +35,7 @@ import {
 } from '../engine';
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
+import { ChangeScope } from './changeScope';
 import {
   FIX_ALL_KIND,
   SHOW_COMMAND,
@@ -97,6 +98,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const refused = () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is shut down; only exit is accepted');
 
   const log = (m: string) => connection.console.log(`[vfio-variant] ${m}`);
+  const changeScope = new ChangeScope(log);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
@@ -158,6 +160,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       settings.kernelTree = undefined;
     }
     for (const p of problems) log(`settings: ${p}`);
+    changeScope.configure(raw ?? initSettings, restricted);
+    // A change is reviewed line by line: each new call is its own finding, not part of its function's.
+    if (changeScope.active) settings.parentCallFindings = 'call';
     workspace.setSettings(settings);
     // Buffers skipped for their size get another chance under a new limit, and the reverse.
     for (const doc of documents.all()) {
@@ -229,7 +234,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   } {
     const { path: filePath, onDisk } = uriToPath(doc.uri);
     const r = workspace.findings(filePath, { standalone: !onDisk });
-    return { findings: r.findings, notices: r.notices, filePath, standalone: !onDisk };
+    // vfioVariant.scope changedSince: only what the change since vfioVariant.baseRef makes (changeScope.ts).
+    const findings = changeScope.active && onDisk ? changeScope.filter(r.model, r.findings, workspace) : r.findings;
+    return { findings, notices: r.notices, filePath, standalone: !onDisk };
   }
 
   /**

@@ -157,6 +157,7 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
     }
     out.push('');
     if (m.cc.length) out.push('### Cc lines', '', '```', ...m.cc, '```', '');
+    if (m.toCc.length) out.push(...toCcSection(m.toCc));
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
@@ -165,6 +166,22 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** `vfio-variant cc`'s list: what get_maintainer.pl prints for the driver's files, then the parents' owners. */
+function toCcSection(lines: string[]): string[] {
+  return [
+    '### To/Cc (`vfio-variant cc`, get_maintainer.pl format)',
+    '',
+    "Everything `scripts/get_maintainer.pl` prints for the driver's files, then the owners of the parent APIs it calls " +
+      '(`parent owner:` marks the maintainers whose Acked-by the acceptance document asks for). ' +
+      "For git send-email: `--cc-cmd='vfio-variant cc --no-rolestats'`.",
+    '',
+    '```',
+    ...lines,
+    '```',
+    '',
+  ];
 }
 
 /**

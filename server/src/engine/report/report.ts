@@ -32,6 +32,7 @@ import {
   type MaintainersFile,
   type Person,
 } from '../maintainers/maintainers';
+import { getMaintainerLines, linesForEntries, parentOwnerLines, parentOwnersOf, renderCc, type CcLine } from '../maintainers/getMaintainer';
 import { KNOWN_PARENTS, parentHeaderFor, parentHeaderForRelative, type ParentHeader } from '../model/parents';
 import type { Workspace } from '../workspace';
 import { compareText } from '../syntax/text';
@@ -121,6 +122,13 @@ export interface ReportMaintainers {
   parents: ReportParent[];
   /** `Cc: Name <address>` lines: driver recipients, then parents', then mailing lists. */
   cc: string[];
+  /**
+   * `vfio-variant cc`'s list (getMaintainer.ts): get_maintainer.pl's lines for the driver's
+   * files with role stats, then the parents' owners, marked.
+   */
+  toCc: string[];
+  /** The lines behind toCc: the driver's files' recipients and the parents' owners (getMaintainer.ts). */
+  ccLines: { files: CcLine[]; parents: CcLine[] };
 }
 
 export interface ReportModel {
@@ -388,7 +396,16 @@ function whoMustLook(
   inTree: boolean,
   host: FileSystemHost,
 ): ReportMaintainers {
-  const out: ReportMaintainers = { found: !!mf, inTree, notes: [], driverEntries: [], parents, cc: [] };
+  const out: ReportMaintainers = {
+    found: !!mf,
+    inTree,
+    notes: [],
+    driverEntries: [],
+    parents,
+    cc: [],
+    toCc: [],
+    ccLines: { files: [], parents: [] },
+  };
   if (!mf || !root) {
     out.notes.push(
       'MAINTAINERS was not found: the driver is not inside a kernel tree (no directory above it holds MAINTAINERS ' +
@@ -450,7 +467,32 @@ function whoMustLook(
     }
   }
   out.cc = [...recipients.out.people.map((x) => `Cc: ${x.person.text}`), ...recipients.out.lists.map((x) => `Cc: ${x.list.address}`)];
+  out.ccLines = ccLinesOf(model, parents, mf, root, inTree, host, [acceptance, vfio]);
+  out.toCc = renderCc(out.ccLines.files, out.ccLines.parents);
   return out;
+}
+
+/** The driver directory's files, tree-relative, as `get_maintainer.pl -f drivers/vfio/pci/<vendor>/*` takes them. */
+export function driverDirFiles(dir: string, root: string, host: FileSystemHost): string[] {
+  return (host.readDir(dir) ?? [])
+    .filter((n) => host.stat(path.join(dir, n))?.isFile)
+    .sort()
+    .map((n) => treeRelative(root, path.join(dir, n)));
+}
+
+function ccLinesOf(
+  model: DriverModel,
+  parents: ReportParent[],
+  mf: MaintainersFile,
+  root: string,
+  inTree: boolean,
+  host: FileSystemHost,
+  outOfTree: (MaintainersEntry | undefined)[],
+): ReportMaintainers['ccLines'] {
+  const files = inTree
+    ? getMaintainerLines(mf, driverDirFiles(model.dir, root, host), host)
+    : linesForEntries(outOfTree.filter((e): e is MaintainersEntry => !!e));
+  return { files, parents: parentOwnerLines(parentOwnersOf(mf, parents)) };
 }
 
 /** Entries in get_maintainer.pl's order for one file, THE REST included (its list is in its output). */
