@@ -12,4 +12,4 @@ export { compareText } from './syntax/text';
 export type { SourceFile } from './model/sourceFile';
 export type { FileStat } from './host';
 export { buildReport } from './report/report';
-export { renderReport, type ReportFormat } from './report/render';
+export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render';
