@@ -123,7 +123,7 @@ describe('hostile files', () => {
     const dir = tempDir({ 'gen.c': text });
     // Nothing of the driver could be analysed: an error (exit 2), never a silent pass.
     const skipped = cliJson(['.'], dir, [2]);
-    assert.match(skipped.stderr, /no vfio-pci variant driver here; found \. \(no file analysed: see the notes\)/);
+    assert.match(skipped.stderr, /no vfio-pci variant driver here; found \. \(1 file\(s\) not analysed: see the notes\)/);
     assert.match(noticeFor(skipped.json, 'gen.c'), /^not analysed: \d+ bytes is above vfioVariant\.maxFileSize \(2097152\)/);
     assert.equal(skipped.json.findings.length, 0);
     const cfg = path.join(tempDir(), 'cfg.json');
