@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { checkJson, type JsonFinding } from '../support/cli';
 import { REPO, scratchKernelCopy } from '../support/kernel';
-import { installExtension, openWorkbench, OUT, requireInstalled, screenshot, waitFor, type Session } from './codeServer';
+import { installExtension, isolatedEnv, openWorkbench, OUT, requireInstalled, screenshot, waitFor, type Session } from './codeServer';
 
 // Only used inside page.evaluate (the browser), where the DOM exists.
 declare const document: any;
@@ -37,7 +37,7 @@ function packageVsix(): string {
   const vsix = path.join(OUT, 'vfio-variant-assist.vsix');
   fs.mkdirSync(OUT, { recursive: true });
   fs.rmSync(vsix, { force: true });
-  const r = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: REPO, encoding: 'utf8', timeout: 600000 });
+  const r = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: REPO, encoding: 'utf8', timeout: 600000, env: isolatedEnv() });
   if (r.status !== 0 || !fs.existsSync(vsix)) throw new Error(`npm run package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return vsix;
 }
