@@ -544,4 +544,31 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     assert.ok(!labels.some((l) => /MAINTAINERS entry/i.test(l) && l.includes('e2e-acme')), 'no MAINTAINERS finding left');
     await screenshot(page, 'maintainers-fixed');
   });
+
+  test('the Settings editor shows "VFIO Variant Assist" and kernelTree as a text field', async () => {
+    await runCommand(page, 'Preferences: Open Settings (UI)');
+    await page.waitForSelector('.settings-editor');
+    await page.waitForTimeout(500);
+    await page.keyboard.type('@ext:vfio-variant-assist.vfio-variant-assist');
+    await waitFor(async () => (await page.locator('.settings-editor .setting-item-title').count()) >= 5, 20000, 'our settings listed');
+    const rows: { title: string; text: string; inputs: number }[] = await page.evaluate(() =>
+      [...document.querySelectorAll('.settings-editor .setting-item-contents')].map((r: any) => ({
+        title: (r.querySelector('.setting-item-title')?.textContent ?? '').trim(),
+        text: r.textContent ?? '',
+        inputs: r.querySelectorAll('.setting-item-control input').length,
+      })),
+    );
+    await screenshot(page, 'settings');
+    const toc: string = await page.evaluate(() => document.querySelector('.settings-toc-container')?.textContent ?? '');
+    console.log(`settings: ${JSON.stringify(rows.map((r) => r.title))}; toc: ${toc}`);
+    assert.ok(
+      rows.every((r) => !/Vfio Variant/.test(r.title)),
+      `no "Vfio Variant" label: ${rows.map((r) => r.title).join(', ')}`,
+    );
+    assert.match(toc, /VFIO Variant Assist/);
+    const tree = rows.find((r) => /Kernel Tree/.test(r.title));
+    assert.ok(tree, 'a Kernel Tree row');
+    assert.ok(tree.inputs > 0 && !/Edit in settings\.json/.test(tree.text), 'kernelTree is a text field');
+    await page.keyboard.press('Control+W');
+  });
 });
