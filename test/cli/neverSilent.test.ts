@@ -125,15 +125,16 @@ describe('vfio-variant check never passes silently', () => {
     assert.ok(missing.runs[0].results.length > 0);
   });
 
-  it('--fix prints what it changed, then what is left', () => {
+  it('--fix prints what it changed (stderr; in JSON a fixed list), then what is left', () => {
     const dir = scratch({ 'main.c': VARIANT });
     const r = runCli(['check', '--fix', dir]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^fixed .*main\.c: 1 comment template\(s\) inserted, \+\d+ line\(s\)$/m);
-    assert.match(r.stdout, /--fix: 1 file\(s\) changed, 1 template\(s\) inserted/);
+    assert.match(r.stderr, /^fixed .*main\.c: 1 comment template\(s\) inserted, \+\d+ line\(s\)$/m);
+    assert.match(r.stderr, /--fix: 1 file\(s\) changed, 1 template\(s\) inserted/);
+    assert.equal(r.stdout, '', 'stdout: what is left, gcc-style (nothing)');
     const again = runCli(['check', '--fix', dir]);
     assert.equal(again.status, 0);
-    assert.match(again.stdout, /--fix: nothing to change/);
+    assert.match(again.stderr, /--fix: nothing to change/);
     const dir2 = scratch({ 'main.c': VARIANT });
     const json = JSON.parse(runCli(['check', '--fix', '--format', 'json', dir2]).stdout);
     assert.equal(json.fixed.length, 1);

@@ -148,8 +148,8 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
       errors.push(...result.errors);
       if (values.fix) {
         outcome.fixed = result.fixed;
-        if (format === 'text') io.out(formatFixed(result.fixed));
-        else if (format === 'sarif') io.err(formatFixed(result.fixed));
+        // On stderr, so that stdout stays gcc-style text or a SARIF document (JSON has it inside).
+        if (format !== 'json') io.err(formatFixed(result.fixed));
         if (result.fixed.length)
           ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
       }
