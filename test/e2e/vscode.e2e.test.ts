@@ -124,7 +124,8 @@ async function cursor(page: Page): Promise<[number, number] | undefined> {
 }
 
 async function activeTab(page: Page): Promise<string> {
-  return (await page.getAttribute('.tabs-container .tab.active', 'aria-label').catch(() => null)) ?? '';
+  const group = (await page.locator('.editor-group-container.active').count()) ? '.editor-group-container.active ' : '';
+  return (await page.getAttribute(`${group}.tabs-container .tab.active`, 'aria-label').catch(() => null)) ?? '';
 }
 
 async function dialogVisible(page: Page): Promise<boolean> {
