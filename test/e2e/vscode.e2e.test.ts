@@ -280,6 +280,9 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
       async (e) => assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, rel)}`),
     );
     await screenshot(page, 'quickfix-applied');
+    // The template came as a snippet: its first TODO: prompt is selected (a tab stop), ready to be typed over.
+    const selection = (await page.textContent('[id="status.editor.selection"]')) ?? '';
+    assert.match(selection, /\(\d+ selected\)/, `a prompt is selected after the fix: ${selection}`);
     await page.keyboard.press('Control+S');
     await waitFor(() => fs.readFileSync(mainC, 'utf8').split('\n').length > before.length, 10000, 'the save');
     const after = fs.readFileSync(mainC, 'utf8').split('\n');
