@@ -39,5 +39,19 @@ for (const d of fs.readdirSync(path.join(root, 'test'), { withFileTypes: true })
     }
   }
 }
-const r = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+// Everything the tests and the programs they start write stays in test-output/ (ignored by git):
+// their own HOME, XDG directories and TMPDIR (Neovim's state, npm's cache, code-server, Chromium).
+const home = path.join(root, 'test-output', 'home');
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: path.join(home, '.config'),
+  XDG_DATA_HOME: path.join(home, '.local', 'share'),
+  XDG_STATE_HOME: path.join(home, '.local', 'state'),
+  XDG_CACHE_HOME: path.join(home, '.cache'),
+  TMPDIR: path.join(root, 'test-output', 'tmp'),
+};
+for (const k of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'TMPDIR'])
+  fs.mkdirSync(env[k], { recursive: true });
+const r = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -5,8 +5,11 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { REPORT_REQUEST, type ReportParams, type ReportResult } from '../../server/src/protocol';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DriverStatus } from './status';
+import { ReportPanels } from './report';
+import { FindingsView, FINDINGS_VIEW } from './findings';
 
 /** Also the prefix of the `vfioVariant.trace.server` setting the client library reads. */
 export const CLIENT_ID = 'vfioVariant';
@@ -27,13 +30,21 @@ export const DOCUMENT_SELECTOR = [
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: DriverStatus | undefined;
+let reports: ReportPanels | undefined;
+let findingsView: FindingsView | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('VFIO Variant', { log: true });
   status = new DriverStatus(() => client, DOCUMENT_SELECTOR);
+  reports = new ReportPanels(() => client, output);
+  findingsView = new FindingsView(() => client, DOCUMENT_SELECTOR);
   context.subscriptions.push(
     output,
     status,
+    reports,
+    findingsView,
+    vscode.commands.registerCommand('vfioVariant.showFindings', showFindings),
+    vscode.commands.registerCommand('vfioVariant.copyReportText', copyReportText),
     vscode.commands.registerCommand('vfioVariant.fixAllInFile', fixAllInFile),
     vscode.commands.registerCommand('vfioVariant.restartServer', () => restart(context)),
     vscode.commands.registerCommand('vfioVariant.showOutput', () => output.show(true)),
@@ -80,6 +91,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   try {
     await client.start();
     status?.refresh();
+    findingsView?.refresh();
   } catch (e) {
     output.error(`server failed to start: ${(e as Error).message}`);
     void vscode.window
@@ -127,22 +139,48 @@ async function showProblems(): Promise<void> {
   }
 }
 
-/** The server's acceptance report (`vfioVariant/report`) for the driver of the active file, as a Markdown preview. */
-async function showReport(): Promise<void> {
+/** Every finding of the active file's driver (open files or not): what the status bar counts. */
+async function showFindings(): Promise<void> {
+  await vscode.commands.executeCommand(`${FINDINGS_VIEW}.focus`);
+  findingsView?.refresh();
+}
+
+/** The driver of the active C file, or a message why there is none. */
+function activeDriverFile(): vscode.Uri | undefined {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.uri.scheme !== 'file' || !client?.isRunning()) {
+  if (
+    !editor ||
+    editor.document.uri.scheme !== 'file' ||
+    !vscode.languages.match(DOCUMENT_SELECTOR, editor.document) ||
+    !client?.isRunning()
+  ) {
     void vscode.window.showInformationMessage('VFIO Variant: open a C file of a vfio-pci variant driver first.');
-    return;
+    return undefined;
   }
+  return editor.document.uri;
+}
+
+/** The server's acceptance report for the driver of the active file, in a read-only view of its own. */
+async function showReport(): Promise<void> {
+  const uri = activeDriverFile();
+  if (!uri) return;
   try {
-    const r = await client.sendRequest<{ driver: string; markdown: string }>('vfioVariant/report', {
-      uri: editor.document.uri.toString(),
-      format: 'markdown',
-    });
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: r.markdown });
-    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    await reports!.show(uri);
   } catch (e) {
     output.error(`report failed: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`VFIO Variant: no acceptance report (${(e as Error).message}).`);
+  }
+}
+
+/** The report as plain text (`report --format text`) on the clipboard, for a cover letter. */
+async function copyReportText(): Promise<void> {
+  const uri = activeDriverFile();
+  if (!uri || !client) return;
+  try {
+    const r = await client.sendRequest<ReportResult>(REPORT_REQUEST, { uri: uri.toString(), format: 'text' } satisfies ReportParams);
+    await vscode.env.clipboard.writeText(r.content || r.markdown);
+    void vscode.window.showInformationMessage(`VFIO Variant: the acceptance report of ${r.driver || 'this file'} is on the clipboard.`);
+  } catch (e) {
     void vscode.window.showErrorMessage(`VFIO Variant: no acceptance report (${(e as Error).message}).`);
   }
 }

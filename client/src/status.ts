@@ -7,16 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
-export const DRIVER_SUMMARY_REQUEST = 'vfioVariant/driverSummary';
-
-/** Mirrors `DriverSummary` in server/src/lsp/server.ts (the client may not import server code). */
-export interface DriverSummary {
-  driver: string;
-  isVariantDriver: boolean;
-  undocumented: number;
-  findings: number;
-  files: { uri: string; undocumented: number; findings: number }[];
-}
+import { DRIVER_SUMMARY_REQUEST, type DriverSummary } from '../../server/src/protocol';
 
 export class DriverStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('vfioVariant.driverStatus', vscode.StatusBarAlignment.Left, 50);
@@ -30,7 +21,7 @@ export class DriverStatus implements vscode.Disposable {
     private readonly selector: vscode.DocumentSelector,
   ) {
     this.item.name = 'VFIO Variant: undocumented items';
-    this.item.command = 'vfioVariant.showProblems';
+    this.item.command = 'vfioVariant.showFindings';
     this.disposables.push(
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
@@ -94,7 +85,7 @@ function tooltip(s: DriverSummary): vscode.MarkdownString {
     md.appendMarkdown(`- \`${path.basename(vscode.Uri.parse(f.uri).fsPath)}\`: ${f.undocumented} undocumented, ${f.findings} finding(s)\n`);
   }
   md.appendMarkdown(
-    '\nClick for the Problems view (type `vfio-variant` in its filter to see only these). Files that are not open are counted here but listed there only once opened.',
+    '\nClick for the *VFIO driver findings* view: every finding of the driver, open files or not (the Problems view lists open files only).',
   );
   return md;
 }

@@ -119,7 +119,7 @@ describe('vfio-variant check', () => {
   it('--fix-dry-run prints a unified diff and writes nothing', () => {
     const dir = tempDriver({ 'main.c': DRIVER });
     const r = runCli(['check', '--fix-dry-run', dir]);
-    assert.equal(r.status, 0);
+    assert.equal(r.status, 1, 'exits as check does: findings remain');
     assert.match(r.stdout, /^--- a\/.*main\.c\n\+\+\+ b\/.*main\.c\n@@ /m);
     assert.match(r.stdout, /^\+ \* f\(\) - /m);
     assert.equal(fs.readFileSync(path.join(dir, 'main.c'), 'utf8'), DRIVER);

@@ -7,13 +7,29 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { REPO } from '../support/kernel';
 
 export const CODE_SERVER_DIR = path.join(REPO, '.tools', 'code-server');
 export const ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.VFIO_VARIANT_CHROMIUM ?? '/usr/bin/chromium';
 export const OUT = path.join(REPO, 'test-output', 'e2e');
+/** HOME and XDG_* for code-server and Chromium: nothing is written to the user's home (code-server's config.yaml, ~/.config/chromium). */
+export const HOME = path.join(OUT, 'home');
+
+/** The environment of every process started here: its own HOME and XDG directories under test-output/e2e/home. */
+export function isolatedEnv(): NodeJS.ProcessEnv {
+  const dirs = {
+    HOME,
+    XDG_CONFIG_HOME: path.join(HOME, '.config'),
+    XDG_DATA_HOME: path.join(HOME, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(HOME, '.cache'),
+    XDG_STATE_HOME: path.join(HOME, '.local', 'state'),
+    TMPDIR: path.join(OUT, 'tmp'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  return { ...process.env, ...dirs };
+}
 
 export function requireInstalled(): void {
   if (!fs.existsSync(ENTRY)) throw new Error(`code-server is not installed: run test/e2e/install-code-server.sh (${ENTRY} missing)`);
@@ -38,6 +54,7 @@ export function installExtension(vsix: string, extensionsDir: string, userDataDi
     {
       encoding: 'utf8',
       timeout: 120000,
+      env: isolatedEnv(),
     },
   );
   if (r.status !== 0 || !/was successfully installed/.test(r.stdout)) {
@@ -74,11 +91,11 @@ export async function openWorkbench(folder: string, userDataDir: string, extensi
       extensionsDir,
       folder,
     ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: isolatedEnv() },
   );
   server.stdout!.on('data', (d) => (output += d));
   server.stderr!.on('data', (d) => (output += d));
-  let browser: Browser | undefined;
+  let browser: BrowserContext | undefined;
   const close = async () => {
     await browser?.close().catch(() => undefined);
     if (server.exitCode === null && server.pid) {
@@ -102,8 +119,13 @@ export async function openWorkbench(folder: string, userDataDir: string, extensi
   try {
     await waitFor(async () => output.includes('HTTP server listening') || server.exitCode !== null, 60000, 'code-server to listen');
     if (server.exitCode !== null) throw new Error(`code-server exited ${server.exitCode}:\n${output}`);
-    browser = await chromium.launch({
+    // A persistent context: the profile is a folder of ours (a plain launch() would make one in /tmp).
+    const profile = path.join(OUT, 'chromium-profile');
+    fs.rmSync(profile, { recursive: true, force: true });
+    browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
+      env: isolatedEnv() as Record<string, string>,
+      viewport: { width: 1400, height: 900 },
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -114,8 +136,7 @@ export async function openWorkbench(folder: string, userDataDir: string, extensi
         '--disable-sync',
       ],
     });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
+    const page = browser.pages()[0] ?? (await browser.newPage());
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs code-server (VS Code in the browser) into .tools/code-server for the
-# end-to-end tests, following the steps in ../shared/README.md. Idempotent: a
-# finished install leaves a marker and a second run returns at once.
+# end-to-end tests. Idempotent: a finished install leaves a marker and a second
+# run returns at once. Needs the network (npm registry, ~600 MB with its
+# dependencies) and a few minutes; npm's cache goes to .tools/npm-cache, not $HOME.
 # Needs (apt): libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config
 # ripgrep chromium -- .ci/run installs them.
 set -euo pipefail
@@ -18,6 +19,7 @@ for tool in rg chromium; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y ripgrep chromium" >&2; exit 1; }
 done
 
+export npm_config_cache="$ROOT/.tools/npm-cache"
 start=$(date +%s)
 rm -rf "$DEST"
 mkdir -p "$DEST"

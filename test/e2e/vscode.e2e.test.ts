@@ -13,10 +13,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { checkJson, type JsonFinding } from '../support/cli';
 import { REPO, scratchKernelCopy } from '../support/kernel';
-import { installExtension, openWorkbench, OUT, requireInstalled, screenshot, waitFor, type Session } from './codeServer';
+import { installExtension, isolatedEnv, openWorkbench, OUT, requireInstalled, screenshot, waitFor, type Session } from './codeServer';
 
 // Only used inside page.evaluate (the browser), where the DOM exists.
 declare const document: any;
@@ -27,6 +27,9 @@ const DRIVER = 'drivers/vfio/pci/mlx5';
 const SOURCE = 'vfio-variant';
 /** An empty C file outside any driver, where a snippet is expanded. */
 const SNIPPET_FILE = 'drivers/vfio/pci/e2e-snippet/new.c';
+/** A driver of our own (the example) without a MAINTAINERS entry, for the MAINTAINERS quick fix. */
+const NEW_DRIVER = 'drivers/vfio/pci/e2e-acme/main.c';
+const OTHER = 'drivers/vfio/pci/pds/lm.c';
 
 /** Builds the .vsix with the project's own script (into test-output/e2e) and returns its path. */
 function packageVsix(): string {
@@ -34,7 +37,7 @@ function packageVsix(): string {
   const vsix = path.join(OUT, 'vfio-variant-assist.vsix');
   fs.mkdirSync(OUT, { recursive: true });
   fs.rmSync(vsix, { force: true });
-  const r = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: REPO, encoding: 'utf8', timeout: 600000 });
+  const r = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: REPO, encoding: 'utf8', timeout: 600000, env: isolatedEnv() });
   if (r.status !== 0 || !fs.existsSync(vsix)) throw new Error(`npm run package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return vsix;
 }
@@ -73,13 +76,13 @@ async function markerLabels(page: Page): Promise<string[]> {
 }
 
 /** Types into a fresh quick input (F1 or Ctrl+P) and accepts the row whose label contains `want`. */
-async function pick(page: Page, key: string, text: string, want: string): Promise<void> {
+async function pick(page: Page, key: string, text: string, want: string, also = ''): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if (await page.isVisible('.quick-input-widget')) await page.keyboard.press('Escape');
     await page.keyboard.press(key);
     await page.waitForSelector('.quick-input-widget input');
     await page.keyboard.type(text);
-    const row = `.quick-input-list .monaco-list-row[aria-label*="${want}"]`;
+    const row = `.quick-input-list .monaco-list-row[aria-label*="${want}"]${also ? `[aria-label*="${also}"]` : ''}`;
     try {
       await page.waitForSelector(row, { timeout: 10000 });
       break;
@@ -89,10 +92,45 @@ async function pick(page: Page, key: string, text: string, want: string): Promis
   }
   for (let i = 0; i < 20; i++) {
     const focused = await page.getAttribute('.quick-input-list .monaco-list-row.focused', 'aria-label');
-    if (focused?.includes(want)) break;
+    if (focused?.includes(want) && focused.includes(also)) break;
     await page.keyboard.press('ArrowDown');
   }
-  assert.ok((await page.getAttribute('.quick-input-list .monaco-list-row.focused', 'aria-label'))?.includes(want), `"${want}" focused`);
+  const focused = await page.getAttribute('.quick-input-list .monaco-list-row.focused', 'aria-label');
+  assert.ok(focused?.includes(want) && focused.includes(also), `"${want}" ${also} focused`);
+}
+
+/** The webview frame holding an acceptance report whose title starts with `want` (undefined: any report). */
+async function reportFrame(page: Page, want?: string): Promise<Frame | undefined> {
+  for (const f of page.frames()) {
+    const h1 = await f.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');
+    if (h1.startsWith('Acceptance report: ') && (!want || h1 === `Acceptance report: ${want}`)) return f;
+  }
+  return undefined;
+}
+
+async function reportTitles(page: Page): Promise<string[]> {
+  const titles: string[] = [];
+  for (const f of page.frames()) {
+    const h1 = await f.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');
+    if (h1.startsWith('Acceptance report: ')) titles.push(h1);
+  }
+  return titles;
+}
+
+/** The cursor of the active editor from the status bar: [line, column], 1-based. */
+async function cursor(page: Page): Promise<[number, number] | undefined> {
+  const text = await page.textContent('[id="status.editor.selection"]').catch(() => null);
+  const m = /Ln (\d+), Col (\d+)/.exec(text ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+async function activeTab(page: Page): Promise<string> {
+  const group = (await page.locator('.editor-group-container.active').count()) ? '.editor-group-container.active ' : '';
+  return (await page.getAttribute(`${group}.tabs-container .tab.active`, 'aria-label').catch(() => null)) ?? '';
+}
+
+async function dialogVisible(page: Page): Promise<boolean> {
+  return page.isVisible('.monaco-dialog-box');
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
@@ -102,7 +140,8 @@ async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Ctrl+P for `rel`, leaving the matching row focused; the caller presses Enter (and times it). */
 async function quickOpen(page: Page, rel: string): Promise<void> {
-  await pick(page, 'Control+P', rel, path.basename(rel));
+  // Many drivers have a main.c: the row must name the directory too.
+  await pick(page, 'Control+P', rel, path.basename(rel), path.dirname(rel));
 }
 
 async function goTo(page: Page, line: number, column: number): Promise<void> {
@@ -159,12 +198,14 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     requireInstalled();
     const vsix = packageVsix();
     console.log(`vsix: ${path.relative(REPO, vsix)} (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB)`);
-    workspace = scratchKernelCopy(['drivers/vfio/pci']);
+    workspace = scratchKernelCopy(['drivers/vfio/pci'], OUT);
     mainC = path.join(workspace, rel);
     mainFindings = cliFindings(mainC);
     // Made before the workbench starts, so quick open's file search knows it.
     fs.mkdirSync(path.dirname(path.join(workspace, SNIPPET_FILE)), { recursive: true });
     fs.writeFileSync(path.join(workspace, SNIPPET_FILE), '');
+    fs.mkdirSync(path.dirname(path.join(workspace, NEW_DRIVER)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, 'examples', 'acme-vfio', 'main.c'), path.join(workspace, NEW_DRIVER));
     const extensionsDir = path.join(OUT, 'extensions');
     for (const d of [userDataDir, extensionsDir]) fs.rmSync(d, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
@@ -239,6 +280,9 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
       async (e) => assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, rel)}`),
     );
     await screenshot(page, 'quickfix-applied');
+    // The template came as a snippet: its first TODO: prompt is selected (a tab stop), ready to be typed over.
+    const selection = (await page.textContent('[id="status.editor.selection"]')) ?? '';
+    assert.match(selection, /\(\d+ selected\)/, `a prompt is selected after the fix: ${selection}`);
     await page.keyboard.press('Control+S');
     await waitFor(() => fs.readFileSync(mainC, 'utf8').split('\n').length > before.length, 10000, 'the save');
     const after = fs.readFileSync(mainC, 'utf8').split('\n');
@@ -342,6 +386,9 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     assert.ok(want.length > 0);
     for (const l of want) assert.ok(got.includes(l), `snippet line "${l}" in\n${got.join('\n')}`);
     assert.ok(!got.includes(prefix), 'the prefix was replaced');
+    const raw = fs.readFileSync(scratch, 'utf8').split('\n');
+    const spaced = raw.filter((l) => /^ {2,}\S/.test(l));
+    assert.deepEqual(spaced, [], 'the snippet is indented with tabs (kernel style), not spaces');
     await screenshot(page, 'snippet');
     await page.keyboard.press('Control+W');
   });
@@ -386,5 +433,149 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     await waitFor(async () => (await problemsFor(page, cmdRel)) === expected, 20000, `${expected} problems for cmd.c`).catch(async (e) =>
       assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, cmdRel)}`),
     );
+  });
+
+  test("the report view: one driver's report, closed without a question, then another driver's report shows that driver", async () => {
+    await quickOpen(page, rel);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .view-lines .view-line');
+    await runCommand(page, 'VFIO: Show acceptance report');
+    await waitFor(async () => !!(await reportFrame(page, DRIVER)), 30000, `the report of ${DRIVER}`);
+    await screenshot(page, 'report-mlx5');
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Report: mlx5' });
+    assert.equal(await tab.count(), 1, 'one report tab, named after the driver');
+    await tab.click();
+    await tab.locator('.codicon-close').click();
+    await waitFor(async () => (await tab.count()) === 0 || (await dialogVisible(page)), 10000, 'the report tab to close');
+    assert.equal(await dialogVisible(page), false, 'closing the report asks nothing (no save dialog)');
+    assert.equal(await tab.count(), 0);
+    await waitFor(async () => !(await reportFrame(page)), 10000, 'the report webview to go');
+
+    await quickOpen(page, OTHER);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await activeTab(page)).includes('lm.c'), 10000, 'lm.c active');
+    await runCommand(page, 'VFIO: Show acceptance report');
+    const otherDriver = path.dirname(OTHER);
+    await waitFor(async () => !!(await reportFrame(page, otherDriver)), 30000, `the report of ${otherDriver}`).catch(async (e) =>
+      assert.fail(`${e.message}; reports shown: ${JSON.stringify(await reportTitles(page))}`),
+    );
+    assert.deepEqual(await reportTitles(page), [`Acceptance report: ${otherDriver}`], "only the other driver's report");
+    await screenshot(page, 'report-pds');
+  });
+
+  test('a link in the report opens the file at its line', async () => {
+    const frame = await reportFrame(page, path.dirname(OTHER));
+    assert.ok(frame, 'the pds report is open');
+    const hrefs: string[] = await frame.evaluate(() =>
+      [...document.querySelectorAll('a[href]')].map((a: any) => a.getAttribute('href') as string),
+    );
+    const lineLinks = hrefs.filter((h) => /^file:.*\/lm\.c#L\d+$/.test(h));
+    assert.ok(lineLinks.length > 0, `links to lm.c lines among ${hrefs.length} links`);
+    assert.ok(
+      hrefs.every((h) => /^(file:|https?:)/.test(h)),
+      'every link is a real link',
+    );
+    const href = lineLinks[lineLinks.length - 1];
+    const line = Number(/#L(\d+)$/.exec(href)![1]);
+    await frame.click(`a[href="${href}"]`);
+    await waitFor(
+      async () => (await activeTab(page)).includes('lm.c') && (await cursor(page))?.[0] === line,
+      20000,
+      `lm.c at line ${line}`,
+    ).catch(async (e) => assert.fail(`${e.message}; active tab ${await activeTab(page)}, cursor ${JSON.stringify(await cursor(page))}`));
+    await screenshot(page, 'report-link');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+W'); // close all editors: nothing asks to be saved
+    await page.waitForTimeout(500);
+    assert.equal(await dialogVisible(page), false, 'closing everything asks nothing');
+  });
+
+  test("a handler's code lens jumps to the ops initializer", async () => {
+    const handler = cliFindings(mainC).find((f) => f.kind === 'migration-handler');
+    assert.ok(handler, 'mlx5/main.c has a reported migration handler');
+    await quickOpen(page, rel);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .view-lines .view-line');
+    await page.click('.monaco-editor .view-lines');
+    await goTo(page, handler.line, handler.column);
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'vfio:' });
+    await lens.first().waitFor({ timeout: 20000 });
+    const title = (await lens.first().textContent())!;
+    const m = /· (\S+):(\d+)/.exec(title);
+    assert.ok(m, `the lens names the initializer's file and line: ${title}`);
+    const target = Number(m[2]);
+    assert.notEqual((await cursor(page))?.[0], target, 'the cursor is not there yet');
+    await lens.first().click();
+    await waitFor(
+      async () => (await cursor(page))?.[0] === target && (await activeTab(page)).includes(m[1]),
+      20000,
+      `${m[1]}:${target}`,
+    ).catch(async (e) => assert.fail(`${e.message}; active tab ${await activeTab(page)}, cursor ${JSON.stringify(await cursor(page))}`));
+    await screenshot(page, 'codelens-jump');
+  });
+
+  test('the MAINTAINERS quick fix clears its finding without a restart', async () => {
+    const file = path.join(workspace, NEW_DRIVER);
+    const before = cliFindings(file);
+    const target = before.find((f) => f.rule === 'maintainers-entry-missing');
+    assert.ok(target, `the new driver lacks a MAINTAINERS entry: ${JSON.stringify(before.map((f) => f.rule))}`);
+    await quickOpen(page, NEW_DRIVER);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length, 60000, `${before.length} problems`).catch(
+      async (e) => assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}`),
+    );
+    await page.click('.monaco-editor .view-lines');
+    await goTo(page, target.line, target.column);
+    await page.keyboard.press('Control+.');
+    const action = page.locator('.action-widget .monaco-list-row', { hasText: 'MAINTAINERS' });
+    await action.first().waitFor({ timeout: 20000 });
+    for (let i = 0; i < 20; i++) {
+      const focused = await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label');
+      if (focused?.includes('MAINTAINERS')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    // The fix edits MAINTAINERS and shows it; saving it is what a user does, and what the server hears of.
+    await waitFor(async () => (await activeTab(page)).includes('MAINTAINERS'), 20000, 'MAINTAINERS shown');
+    await runCommand(page, 'File: Save All');
+    await waitFor(
+      () => fs.readFileSync(path.join(workspace, 'MAINTAINERS'), 'utf8').includes('drivers/vfio/pci/e2e-acme'),
+      10000,
+      'the save',
+    );
+    await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length - 1, 30000, 'the finding to clear').catch(async (e) =>
+      assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}`),
+    );
+    const labels = await markerLabels(page);
+    assert.ok(!labels.some((l) => /MAINTAINERS entry/i.test(l) && l.includes('e2e-acme')), 'no MAINTAINERS finding left');
+    await screenshot(page, 'maintainers-fixed');
+  });
+
+  test('the Settings editor groups our settings under "VFIO Variant Assist"; kernelTree is a text field', async () => {
+    await runCommand(page, 'Preferences: Open Settings (UI)');
+    await page.waitForSelector('.settings-editor');
+    await page.waitForTimeout(500);
+    await page.keyboard.type('@ext:vfio-variant-assist.vfio-variant-assist');
+    const toc = async (): Promise<string> => page.evaluate(() => document.querySelector('.settings-toc-container')?.textContent ?? '');
+    await waitFor(async () => (await toc()).includes('VFIO Variant Assist'), 20000, 'the table of contents').catch(async (e) =>
+      assert.fail(`${e.message}: ${await toc()}`),
+    );
+    await screenshot(page, 'settings');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('vfioVariant.kernelTree');
+    const rows = async (): Promise<{ text: string; inputs: number }[]> =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.settings-editor .setting-item-contents')].map((r: any) => ({
+          text: r.textContent ?? '',
+          inputs: r.querySelectorAll('input').length,
+        })),
+      );
+    await waitFor(async () => (await rows()).some((r) => r.text.includes('Kernel Tree')), 20000, 'the kernelTree setting').catch(
+      async (e) => assert.fail(`${e.message}: ${JSON.stringify(await rows())}`),
+    );
+    const tree = (await rows()).find((r) => r.text.includes('Kernel Tree'))!;
+    await screenshot(page, 'settings-kernel-tree');
+    assert.ok(tree.inputs > 0 && !/Edit in settings\.json/.test(tree.text), `kernelTree is a text field: ${tree.text}`);
+    await page.keyboard.press('Control+W');
   });
 });

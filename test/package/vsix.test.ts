@@ -21,7 +21,7 @@ describe('extension manifest', () => {
     const trust = manifest.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
     assert.ok(trust.restrictedConfigurations.includes('vfioVariant.kernelTree'));
-    for (const s of trust.restrictedConfigurations) assert.ok(manifest.contributes.configuration.properties[s], s);
+    for (const s of trust.restrictedConfigurations) assert.ok(configProperties(manifest)[s], s);
     const commands = manifest.contributes.commands.map((c: { command: string; category: string }) => {
       assert.equal(c.category, 'VFIO');
       return c.command;
@@ -36,11 +36,11 @@ describe('extension manifest', () => {
   });
 
   it('every setting has a markdown description; per-rule severities name real rules with their defaults', () => {
-    const props = manifest.contributes.configuration.properties as Record<string, { markdownDescription?: string }>;
+    const props = configProperties(manifest) as Record<string, { markdownDescription?: string }>;
     for (const [k, v] of Object.entries(props)) assert.ok((v.markdownDescription ?? '').length > 30, k);
     for (const k of ['enable', 'extraParents', 'ignore', 'kernelTree', 'maxFileSize', 'severity', 'trace.server'])
       assert.ok(props[`vfioVariant.${k}`], k);
-    const severity = manifest.contributes.configuration.properties['vfioVariant.severity'];
+    const severity = configProperties(manifest)['vfioVariant.severity'];
     for (const [id, schema] of Object.entries(severity.properties as Record<string, { default: string }>)) {
       const rule = RULES.find((r) => r.meta.id === id);
       assert.ok(rule, `${id} is not a rule`);
@@ -48,14 +48,16 @@ describe('extension manifest', () => {
     }
   });
 
-  it('client code never reaches into the server sources, and the server never imports vscode', () => {
+  it('client code never reaches into the server sources (but the protocol module), and the server never imports vscode', () => {
     const files = (dir: string): string[] =>
       fs
         .readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.ts'))
         .map((f) => path.join(REPO, dir, f));
     for (const f of files('server/src')) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /from 'vscode'|require\('vscode'\)/, f);
-    for (const f of files('client/src')) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /from '\.\.\/\.\.\/server/, f);
+    // Only the shared protocol module (request names and shapes), which itself imports nothing.
+    for (const f of files('client/src')) assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /from '\.\.\/\.\.\/server\/(?!src\/protocol')/, f);
+    assert.doesNotMatch(fs.readFileSync(path.join(REPO, 'server/src/protocol.ts'), 'utf8'), /^import /m);
   });
 });
 
@@ -100,3 +102,10 @@ describe('npm run package', () => {
     }
   });
 });
+
+/** The settings of every configuration section (`contributes.configuration` may be one object or a list). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function configProperties(manifest: { contributes: { configuration: unknown } }): Record<string, any> {
+  const sections = ([] as { properties: Record<string, unknown> }[]).concat(manifest.contributes.configuration as never);
+  return Object.assign({}, ...sections.map((c) => c.properties));
+}

@@ -67,10 +67,15 @@ export function ensureKernel(): string {
   return KERNEL_ROOT;
 }
 
-/** A scratch copy of part of the kernel tree (plus include/ and scripts via symlinks) that a test may modify. */
-export function scratchKernelCopy(subdirs: string[]): string {
+/**
+ * A scratch copy of part of the kernel tree (plus include/ and scripts via
+ * symlinks) that a test may modify; in `base` (default: .kernel), which must be
+ * one of the repository's ignored folders.
+ */
+export function scratchKernelCopy(subdirs: string[], base: string = BASE): string {
   const root = ensureKernel();
-  const dest = fs.mkdtempSync(path.join(BASE, 'scratch-'));
+  fs.mkdirSync(base, { recursive: true });
+  const dest = fs.mkdtempSync(path.join(base, 'scratch-'));
   for (const sub of subdirs) fs.cpSync(path.join(root, sub), path.join(dest, sub), { recursive: true });
   fs.symlinkSync(path.join(root, 'include'), path.join(dest, 'include'));
   fs.symlinkSync(path.join(root, 'scripts'), path.join(dest, 'scripts'));

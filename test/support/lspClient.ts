@@ -19,6 +19,8 @@ import {
   ExitNotification,
   ConfigurationRequest,
   ApplyWorkspaceEditRequest,
+  RegistrationRequest,
+  type Registration,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { REPO } from './kernel';
@@ -37,6 +39,8 @@ export class TestClient {
   /** What the server pulls as `vfioVariant`; per-call parent findings keep the tests' positions at call sites. */
   settings: unknown = { parentCallFindings: 'call' };
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** What the server registered dynamically (client/registerCapability). */
+  readonly registrations: Registration[] = [];
   stderr = '';
 
   constructor() {
@@ -54,6 +58,9 @@ export class TestClient {
       }
     });
     this.conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
+    this.conn.onRequest(RegistrationRequest.type, (p) => {
+      this.registrations.push(...p.registrations);
+    });
     this.conn.onRequest(ApplyWorkspaceEditRequest.type, (p) => {
       this.appliedEdits.push(p.edit);
       return { applied: true };
@@ -61,13 +68,19 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(rootUri: string | null, initializationOptions: unknown = { debounceMs: 0 }, pullConfig = true): Promise<void> {
+  /** `workspaceCapabilities`: more of the client's workspace capabilities (file watching, snippet edits). */
+  async initialize(
+    rootUri: string | null,
+    initializationOptions: unknown = { debounceMs: 0 },
+    pullConfig = true,
+    workspaceCapabilities: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       capabilities: {
-        workspace: { configuration: pullConfig, applyEdit: true },
+        workspace: { configuration: pullConfig, applyEdit: true, ...workspaceCapabilities },
         textDocument: { publishDiagnostics: { versionSupport: true } },
       },
       initializationOptions,

@@ -40,7 +40,8 @@ describe('rules and what is generated from them', () => {
   });
 
   it('a settings page dropdown per rule, and its value reaches the rule', () => {
-    const props = JSON.parse(read('package.json')).contributes.configuration.properties;
+    const sections = JSON.parse(read('package.json')).contributes.configuration as { properties: Record<string, { enum: string[] }> }[];
+    const props = Object.assign({}, ...sections.map((sec) => sec.properties));
     for (const r of RULES) {
       const p = props[`vfioVariant.rules.${r.meta.id}`];
       assert.deepEqual(p.enum, ['default', 'error', 'warning', 'information', 'hint', 'off']);

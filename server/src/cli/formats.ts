@@ -35,14 +35,31 @@ export function findingJson(f: Finding) {
   };
 }
 
+/** What `--fix` changed in one file. */
+export interface FixedFile {
+  path: string;
+  /** Comment templates inserted. */
+  edits: number;
+  /** Lines added. */
+  lines: number;
+}
+
+/** Errors (exit status 2) and `--fix` results: part of the JSON and SARIF documents, so they are valid whatever happened. */
+export interface RunOutcome {
+  errors?: string[];
+  fixed?: FixedFile[];
+}
+
 /** `drivers`: the directories analysed as vfio-pci variant drivers, so a run over a tree says what it covered. */
-export function formatJson(findings: Finding[], notices: Notice[], drivers: string[] = []): string {
+export function formatJson(findings: Finding[], notices: Notice[], drivers: string[] = [], outcome: RunOutcome = {}): string {
   return (
     JSON.stringify(
       {
         drivers: drivers.map(rel),
         findings: findings.map(findingJson),
         notices: notices.map((n) => ({ file: rel(n.path), message: n.message })),
+        errors: (outcome.errors ?? []).map((message) => ({ message })),
+        ...(outcome.fixed ? { fixed: outcome.fixed.map((f) => ({ file: rel(f.path), edits: f.edits, lines: f.lines })) } : {}),
       },
       null,
       2,
@@ -52,7 +69,7 @@ export function formatJson(findings: Finding[], notices: Notice[], drivers: stri
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', none: 'none' };
 
-export function formatSarif(findings: Finding[], notices: Notice[], version: string): string {
+export function formatSarif(findings: Finding[], notices: Notice[], version: string, outcome: RunOutcome = {}): string {
   const base = pathToFileURL(process.cwd() + path.sep).href;
   const location = (p: string, line: number, column: number, endColumn?: number) => ({
     physicalLocation: {
@@ -92,16 +109,28 @@ export function formatSarif(findings: Finding[], notices: Notice[], version: str
         })),
         invocations: [
           {
-            executionSuccessful: true,
-            toolExecutionNotifications: notices.map((n) => ({
-              level: 'note',
-              message: { text: n.message },
-              locations: [location(n.path, 0, 0)],
-            })),
+            executionSuccessful: !outcome.errors?.length,
+            toolExecutionNotifications: [
+              ...(outcome.errors ?? []).map((text) => ({ level: 'error', message: { text } })),
+              ...notices.map((n) => ({
+                level: 'note',
+                message: { text: n.message },
+                locations: [location(n.path, 0, 0)],
+              })),
+            ],
           },
         ],
       },
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** `--fix`'s account of what it wrote, one line per file and a total. */
+export function formatFixed(fixed: FixedFile[]): string {
+  if (!fixed.length) return 'vfio-variant --fix: nothing to change\n';
+  const lines = fixed.map((f) => `fixed ${rel(f.path)}: ${f.edits} comment template(s) inserted, +${f.lines} line(s)`);
+  const edits = fixed.reduce((n, f) => n + f.edits, 0);
+  lines.push(`vfio-variant --fix: ${fixed.length} file(s) changed, ${edits} template(s) inserted; answer their TODO: prompts`);
+  return lines.join('\n') + '\n';
 }

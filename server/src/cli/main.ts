@@ -19,14 +19,16 @@ import { CHANGE_USAGE, isChangeCheck, runChangeCheck } from './changes';
 import { runCc } from './cc';
 import { mergeTargets, walkPaths, type Target } from './discover';
 import { isCheckWorker, parallelCandidates, parallelCheck, WorkerPool } from './parallel';
-import { formatJson, formatSarif, formatText, type Format } from './formats';
+import { formatFixed, formatJson, formatSarif, formatText, type FixedFile, type Format, type RunOutcome } from './formats';
+import { argumentError, HELP_HINT, kernelTreeProblem, requestedFormat, UsageError } from './args';
+import { uncoveredPaths, type Analysed } from './coverage';
 import type * as Diff from './diff';
 
 const VERSION = toolVersion();
 
 const USAGE = `usage: vfio-variant check [options] PATH...
 ${CHANGE_USAGE.replace(/\n\n[^]*$/, '')}
-       vfio-variant report [--format markdown|json|html] [--kernel-tree DIR] DRIVER_DIR
+       vfio-variant report [--format markdown|json|html|text] [--kernel-tree DIR] DRIVER_DIR
        vfio-variant cc [--no-rolestats] [--separator SEP] [DRIVER_DIR|PATCH...|--patch FILE|-]
 
 Finds calls into parent (PF) drivers and migration state handlers in vfio-pci
@@ -52,8 +54,6 @@ rules:
 ${RULES.map((r) => `  ${r.meta.id.padEnd(34)}${r.meta.defaultSeverity}`).join('\n')}
 `;
 
-class UsageError extends Error {}
-
 export interface CliIO {
   out: (s: string) => void;
   err: (s: string) => void;
@@ -68,14 +68,20 @@ export async function main(
   try {
     return argv[0] === 'report' ? runReport(argv.slice(1), io) : (changeCommand(argv, io) ?? (await run(argv, io, writeHooks)));
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`vfio-variant: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    io.err(`vfio-variant: internal error: ${(e as Error).message}\n`);
+    const message = e instanceof UsageError ? e.message : `internal error: ${(e as Error).message}`;
+    io.err(`vfio-variant: ${message}\n${e instanceof UsageError ? `${HELP_HINT}\n` : ''}`);
+    failureDocument(requestedFormat(argv), [message], io);
     return 2;
   }
 }
+
+/** With --format json or sarif, a run that fails still prints a valid document, its errors inside. */
+function failureDocument(format: string | undefined, errors: string[], io: CliIO, findings: Finding[] = [], notices: Notice[] = []): void {
+  if (format === 'json') io.out(formatJson(findings, notices, [], { errors }));
+  else if (format === 'sarif') io.out(formatSarif(findings, notices, VERSION, { errors }));
+}
+
+const CHECK_OPTIONS = ['format', 'all', 'fix', 'fix-dry-run', 'config', 'kernel-tree', 'parent', 'ignore', 'jobs', 'help', 'version'];
 
 async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): Promise<number> {
   let parsed;
@@ -100,7 +106,7 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw argumentError(e, CHECK_OPTIONS);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -120,8 +126,13 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
 
   const problems: string[] = [];
   const settings = resolveSettings(values, paths[0], problems);
+  if (settings.kernelTree) {
+    const bad = kernelTreeProblem(settings.kernelTree, values['kernel-tree'] ? '--kernel-tree' : 'kernelTree');
+    if (bad) problems.push(bad);
+  }
   if (problems.length) {
     io.err(problems.map((p) => `vfio-variant: ${p}\n`).join(''));
+    failureDocument(format, problems, io);
     return 2;
   }
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
@@ -131,29 +142,38 @@ async function run(argv: string[], io: CliIO, writeHooks: AtomicWriteOptions): P
   let pool: WorkerPool | undefined;
   const poolFor = jobs > 1 && !fixing ? () => (pool ??= new WorkerPool(jobs - 1, settings)) : undefined;
   try {
+    // Errors do not stop the run: the paths that work are still checked, and the output says what failed.
     const errors: string[] = [];
     const walked = walkPaths(paths, errors);
-    if (errors.length) {
-      io.err(errors.map((e) => `vfio-variant: ${e}\n`).join(''));
-      return 2;
-    }
     const targets = mergeTargets(await parallelCandidates(poolFor, walked.dirs), walked.named);
     const workspace = new Workspace(nodeFileSystem, settings);
-    let { findings, notices, drivers } = await checkAll(poolFor, workspace, targets, values.all!, pool !== undefined);
+    const first = await checkAll(poolFor, workspace, targets, values.all!, pool !== undefined);
+    let { findings, notices, drivers } = first;
+    errors.push(...uncoveredPaths(paths, walked.dirs, targets, first.analysed));
+    const outcome: RunOutcome = { errors };
     if (fixing) {
       const result = fixFiles(workspace, paths, findings, !!values['fix-dry-run'], io, writeHooks);
-      if (result.failed) return 2;
-      if (values.fix)
-        ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
-      else return 0;
+      errors.push(...result.errors);
+      if (values.fix) {
+        outcome.fixed = result.fixed;
+        // On stderr, so that stdout stays gcc-style text or a SARIF document (JSON has it inside).
+        if (format !== 'json') io.err(formatFixed(result.fixed));
+        if (result.fixed.length)
+          ({ findings, notices, drivers } = await checkAll(undefined, new Workspace(nodeFileSystem, settings), targets, values.all!));
+      }
     }
-    const body =
-      format === 'json'
-        ? formatJson(findings, notices, drivers)
-        : format === 'sarif'
-          ? formatSarif(findings, notices, VERSION)
-          : formatText(findings, notices);
-    io.out(body);
+    if (errors.length) io.err(errors.map((e) => `vfio-variant: ${e}\n`).join(''));
+    // The dry run's output is the diff; its exit status is check's.
+    if (!values['fix-dry-run']) {
+      const body =
+        format === 'json'
+          ? formatJson(findings, notices, drivers, outcome)
+          : format === 'sarif'
+            ? formatSarif(findings, notices, VERSION, outcome)
+            : formatText(findings, notices);
+      io.out(body);
+    }
+    if (errors.length) return 2;
     return findings.some((f) => f.severity !== 'none') ? 1 : 0;
   } finally {
     pool?.close();
@@ -192,20 +212,23 @@ async function checkAll(
   targets: Target[],
   all: boolean,
   poolRunning = false,
-): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[] }> {
+): Promise<{ findings: Finding[]; notices: Notice[]; drivers: string[]; analysed: Analysed[] }> {
   const findings: Finding[] = [];
   const notices: Notice[] = [];
   const drivers: string[] = [];
+  const analysed: Analysed[] = [];
   const results = await parallelCheck(poolFor, workspace, targets, all, poolRunning);
   targets.forEach((t, i) => {
     const r = results[i];
     findings.push(...r.findings);
     notices.push(...r.notices);
+    const skipped = r.notices.filter((n) => n.message.startsWith('not analysed')).length;
+    analysed.push({ dir: t.dir, isVariantDriver: r.isVariantDriver, reason: r.reason, skipped });
     if (r.isVariantDriver) drivers.push(t.dir);
     // A file named explicitly deserves to know why it got no findings.
     if (t.only && !r.isVariantDriver) for (const p of t.only) notices.push({ path: p, message: `not checked: ${r.reason}` });
   });
-  return { findings, notices, drivers };
+  return { findings, notices, drivers, analysed };
 }
 
 /**
@@ -220,15 +243,15 @@ function fixFiles(
   dryRun: boolean,
   io: CliIO,
   writeHooks: AtomicWriteOptions,
-): { failed: boolean } {
+): { errors: string[]; fixed: FixedFile[] } {
   const files = [...new Set(findings.filter((f) => f.severity !== 'none').map((f) => f.path))].sort();
   const allowed = paths.map((p) => realOrResolved(p));
-  let failed = false;
+  const errors: string[] = [];
+  const fixed: FixedFile[] = [];
   for (const file of files) {
     const refusal = fixRefusal(file, allowed);
     if (refusal) {
-      io.err(`vfio-variant: ${file}: not fixed: ${refusal}\n`);
-      failed = true;
+      errors.push(`${file}: not fixed: ${refusal}`);
       continue;
     }
     const fix = workspace.fixAll(file);
@@ -236,8 +259,7 @@ function fixFiles(
     const bytes = fs.readFileSync(file);
     const decoded = decodeSource(bytes);
     if (!decoded.ok || decoded.lossy) {
-      io.err(`vfio-variant: ${file}: not fixed: the file is not valid UTF-8 text\n`);
-      failed = true;
+      errors.push(`${file}: not fixed: the file is not valid UTF-8 text`);
       continue;
     }
     const next = applyEdits(decoded.text, fix.edits);
@@ -253,12 +275,13 @@ function fixFiles(
       if (analysed?.text !== decoded.text) throw new Error(`${file} changed on disk while it was being fixed; not written`);
       const { writeFileAtomic } = require('../node/atomicWrite') as typeof AtomicWrite;
       writeFileAtomic(file, next, bytes, decoded.bom, writeHooks);
+      const lines = fix.edits.reduce((n, e) => n + (e.newText.match(/\n/g)?.length ?? 0), 0);
+      fixed.push({ path: file, edits: fix.edits.length, lines });
     } catch (e) {
-      io.err(`vfio-variant: ${(e as Error).message}\n`);
-      failed = true;
+      errors.push((e as Error).message);
     }
   }
-  return { failed };
+  return { errors, fixed };
 }
 
 function realOrResolved(p: string): string {

@@ -11,7 +11,6 @@ export { compareText } from './syntax/text';
 export type { SourceFile } from './model/sourceFile';
 export type { FileStat } from './host';
 export { buildReport } from './report/report';
-export { renderReport, type ReportFormat } from './report/render';
 export { driverDirFiles, type ReportModel } from './report/report';
 export {
   getMaintainerLines,
@@ -25,3 +24,4 @@ export {
 export { applyChange, changeBetween, parseChanges, type FileChange } from './changes/patch';
 export { changedLinesOf, findingsInChange, resolveChanges, type ResolvedChange } from './changes/scope';
 export { overlayHost } from './changes/overlayHost';
+export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render';

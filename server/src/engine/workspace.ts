@@ -51,9 +51,9 @@ export class Workspace {
   private readonly oversized = new Map<string, { version: number | string; length: number; binary?: boolean }>();
   private readonly disk = new Map<string, DiskEntry>();
   private readonly models = new Map<string, { key: string; model: DriverModel; notices: Notice[] }>();
-  private readonly headers: HeaderIndex;
-  private readonly maintainersIndex: MaintainersIndex;
-  private readonly driverChecks: DriverChecks;
+  private headers: HeaderIndex;
+  private maintainersIndex: MaintainersIndex;
+  private driverChecks: DriverChecks;
   private readonly roots = new Map<string, string | undefined>();
   private readonly flow = new FlowQueries();
   private readonly rules = new RuleRunner(this.flow);
@@ -73,6 +73,29 @@ export class Workspace {
     this.settings = settings;
     this.models.clear();
     this.roots.clear();
+  }
+
+  /**
+   * Files changed on disk (a file watcher's news). MAINTAINERS and headers
+   * outside the driver directories are read once and kept: they are forgotten
+   * here, so the next analysis reads them again (a MAINTAINERS entry added by a
+   * fix, a tree that gained its MAINTAINERS). Sources of a driver are checked by
+   * their stamps anyway; their models are dropped all the same.
+   */
+  filesChanged(paths: string[]): void {
+    const external = paths.some((p) => path.basename(p) === 'MAINTAINERS' || p.endsWith('.h'));
+    if (external) {
+      this.headers = new HeaderIndex(this.host);
+      this.maintainersIndex = new MaintainersIndex(this.host);
+      this.driverChecks = new DriverChecks(this.maintainersIndex);
+      this.roots.clear();
+      this.models.clear();
+      return;
+    }
+    for (const p of paths) {
+      this.disk.delete(p);
+      this.models.delete(path.dirname(p));
+    }
   }
 
   // ------------------------------------------------------------ documents

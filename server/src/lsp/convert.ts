@@ -1,13 +1,21 @@
 /** Engine values -> LSP values. No logic beyond translation lives here. */
 import { fileURLToPath, pathToFileURL } from 'url';
-import { CodeAction, CodeActionKind, DiagnosticSeverity, TextEdit, type Diagnostic } from 'vscode-languageserver/node';
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  TextEdit,
+  type Diagnostic,
+  type Range,
+  type SnippetTextEdit,
+} from 'vscode-languageserver/node';
 import type { CodeFix, Finding, Notice, Severity, SourceFile } from '../engine';
 import { docsUrl } from '../node/docs';
 
 export const SOURCE = 'vfio-variant';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
-/** Server command run after a fix that edits another file: shows that file at a line. */
-export const SHOW_COMMAND = 'vfio-variant.show';
+export { SHOW_COMMAND } from '../protocol';
+import { SHOW_COMMAND } from '../protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -73,17 +81,45 @@ export function noticeDiagnostic(n: Notice): Diagnostic {
   };
 }
 
-export function toCodeAction(fix: CodeFix, file: SourceFile, uri: string, diagnostics: Diagnostic[]): CodeAction {
+/** A template's prompts: `TODO: ...` to the end of its line (or to the comment's end). */
+const PROMPT = /TODO:[^\n]*?(?=\s*\*\/|\n|$)/g;
+
+/**
+ * A template as an LSP 3.18 snippet: each `TODO:` prompt becomes a placeholder
+ * (its text selected, Tab to the next), the rest is literal. Undefined when the
+ * text has no prompt.
+ */
+export function promptSnippet(text: string): string | undefined {
+  let out = '';
+  let last = 0;
+  let n = 0;
+  const literal = (t: string) => t.replace(/[$}\\]/g, '\\$&');
+  for (const m of text.matchAll(PROMPT)) {
+    out += literal(text.slice(last, m.index));
+    out += `\${${++n}:${literal(m[0])}}`;
+    last = m.index! + m[0].length;
+  }
+  if (!n) return undefined;
+  return out + literal(text.slice(last));
+}
+
+/** `snippets`: the client takes snippet edits; a quick fix's prompts then get tab stops (fix-all keeps plain text). */
+export function toCodeAction(fix: CodeFix, file: SourceFile, uri: string, diagnostics: Diagnostic[], snippets = false): CodeAction {
+  const asSnippet = snippets && fix.kind === 'quickfix';
   const edits = fix.edits
     .filter((e) => e.path === file.path)
-    .map((e) => TextEdit.replace({ start: file.lines.positionAt(e.offset), end: file.lines.positionAt(e.offset + e.length) }, e.newText));
+    .map((e): TextEdit | SnippetTextEdit => {
+      const range: Range = { start: file.lines.positionAt(e.offset), end: file.lines.positionAt(e.offset + e.length) };
+      const snippet = asSnippet ? promptSnippet(e.newText) : undefined;
+      return snippet ? { range, snippet: { kind: 'snippet', value: snippet } } : TextEdit.replace(range, e.newText);
+    });
   const version = typeof fix.version === 'number' ? fix.version : null;
   // Edits to another file (a MAINTAINERS entry) carry their position; that file is not open, so unversioned.
   const others = fix.edits
     .filter((e) => e.path !== file.path && e.at)
     .map((e) => ({
       textDocument: { uri: pathToFileURL(e.path).href, version: null },
-      edits: [TextEdit.insert(e.at!, e.newText)],
+      edits: [TextEdit.insert(e.at!, e.newText) as TextEdit | SnippetTextEdit],
     }));
   if (others.length) {
     return {

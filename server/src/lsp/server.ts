@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
 import {
   CodeActionKind,
   CodeLens,
@@ -17,22 +16,13 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type ClientCapabilities,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  buildReport,
-  describeItem,
-  itemAt,
-  normalizeSettings,
-  renderReport,
-  Workspace,
-  type Finding,
-  type ReportFormat,
-  type Settings,
-} from '../engine';
+import { describeItem, itemAt, normalizeSettings, Workspace, type Finding, type Settings } from '../engine';
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import { ChangeScope } from './changeScope';
@@ -49,30 +39,9 @@ import {
   type DiagnosticData,
   type PositionMap,
 } from './convert';
+import { registerDriverViews, setupFileWatching } from './driverViews';
 
 export const FIX_ALL_COMMAND = 'vfio-variant.fixAll';
-/** Custom request: the acceptance report (engine/report.ts) of the driver holding `uri`. */
-export const REPORT_REQUEST = 'vfioVariant/report';
-
-export interface ReportResult {
-  driver: string;
-  format: ReportFormat;
-  /** Always the Markdown rendering (for a preview); `content` is the requested format. */
-  markdown: string;
-  content: string;
-}
-/** Custom request: review state of the driver holding a file (all its files, open or not). */
-export const DRIVER_SUMMARY_REQUEST = 'vfioVariant/driverSummary';
-
-export interface DriverSummary {
-  driver: string;
-  isVariantDriver: boolean;
-  /** Distinct review items lacking any documentation (not counting suppressed or disabled ones). */
-  undocumented: number;
-  /** All findings, as diagnostics would show them. */
-  findings: number;
-  files: { uri: string; undocumented: number; findings: number }[];
-}
 
 interface InitOptions {
   /** Delay between the last change and analysis, in ms (0: analyse on every change). */
@@ -93,6 +62,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let restricted = false;
   let folders: string[] = [];
   let initSettings: unknown;
+  let clientCapabilities: ClientCapabilities | undefined;
+  /** LSP 3.18 snippet edits: quick fixes put tab stops on their TODO: prompts. */
+  let snippetEdits = false;
   // After `shutdown` the spec allows only `exit`: requests get InvalidRequest, notifications are dropped.
   let shutDown = false;
   const refused = () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is shut down; only exit is accepted');
@@ -107,6 +79,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     initSettings = opts.settings;
     pullConfig = !!params.capabilities.workspace?.configuration;
     settingsPending = pullConfig;
+    clientCapabilities = params.capabilities;
+    snippetEdits = !!(params.capabilities.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri).path);
     if (!folders.length && params.rootUri) folders = [uriToPath(params.rootUri).path];
     applySettings(initSettings);
@@ -128,7 +102,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     timers.clear();
   });
 
+  const watching = setupFileWatching(
+    connection,
+    workspace,
+    () => clientCapabilities,
+    () => {
+      if (!shutDown) for (const doc of documents.all()) schedule(doc.uri, 0);
+    },
+  );
+
   connection.onInitialized(async () => {
+    watching.register();
     if (!pullConfig) return;
     await refreshSettings();
     settingsPending = false;
@@ -305,7 +289,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           const at = fromLsp(filePath, d.range.start);
           const f = findings.find((x) => x.rule === (data?.rule ?? d.code) && x.line === at.line && x.column === at.character);
           if (!f) continue;
-          for (const fix of workspace.fixes(filePath, f, standalone)) actions.push(toCodeAction(fix, file, doc.uri, [d]));
+          for (const fix of workspace.fixes(filePath, f, standalone)) actions.push(toCodeAction(fix, file, doc.uri, [d], snippetEdits));
         }
       }
       if (wantsFixAll) {
@@ -322,8 +306,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onExecuteCommand(async (params) => {
     if (shutDown) return refused();
     if (params.command === SHOW_COMMAND) {
-      const [uri, line] = (params.arguments ?? []) as [string, number];
-      const pos = { line: line ?? 0, character: 0 };
+      const [uri, line, character] = (params.arguments ?? []) as [string, number, number?];
+      const pos = { line: line ?? 0, character: character ?? 0 };
       if (uri) await connection.window.showDocument({ uri, takeFocus: true, selection: { start: pos, end: pos } });
       return undefined;
     }
@@ -338,50 +322,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return undefined;
   });
 
-  // The acceptance report of the driver holding a file; links are file URIs with #Lline.
-  connection.onRequest(REPORT_REQUEST, (params: { uri: string; format?: ReportFormat }): ReportResult | ResponseError => {
-    if (shutDown) return refused();
-    const { path: filePath, onDisk } = uriToPath(params.uri);
-    if (!onDisk) return { driver: '', format: 'markdown', markdown: 'No report: the document is not a file on disk.', content: '' };
-    const report = buildReport(workspace, path.dirname(filePath));
-    const href = (p: string) => pathToFileURL(p).href;
-    const format = params.format && ['markdown', 'json', 'html'].includes(params.format) ? params.format : 'markdown';
-    const markdown = renderReport(report, 'markdown', { href });
-    return {
-      driver: report.driver.dir,
-      format,
-      markdown,
-      content: format === 'markdown' ? markdown : renderReport(report, format, { href }),
-    };
-  });
-
-  // For the client's status bar: the whole driver of a file, open or not.
-  connection.onRequest(DRIVER_SUMMARY_REQUEST, (params: { uri: string }): DriverSummary | ResponseError => {
-    if (shutDown) return refused();
-    const { path: filePath, onDisk } = uriToPath(params.uri);
-    const { findings, model } = onDisk
-      ? workspace.driverFindings(path.dirname(filePath))
-      : workspace.findings(filePath, { standalone: true });
-    const files = new Map<string, { uri: string; undocumented: number; findings: number }>();
-    const undocumentedItems = new Set<unknown>();
-    for (const f of findings) {
-      const e = files.get(f.path) ?? { uri: pathToUri(f.path, uriByPath), undocumented: 0, findings: 0 };
-      e.findings++;
-      const key = f.item ?? f;
-      if (!f.documented && !undocumentedItems.has(key)) {
-        undocumentedItems.add(key);
-        e.undocumented++;
-      }
-      files.set(f.path, e);
-    }
-    return {
-      driver: model.dir,
-      isVariantDriver: model.isVariantDriver,
-      undocumented: undocumentedItems.size,
-      findings: findings.length,
-      files: [...files.values()],
-    };
-  });
+  registerDriverViews({ connection, workspace, uriByPath, toLsp, isShutDown: () => shutDown });
 
   connection.onHover((params): Hover | null | ResponseError => {
     if (shutDown) return refused();
@@ -415,7 +356,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         const more = h.wiring.length > 1 ? ` (+${h.wiring.length - 1} more)` : '';
         const title = `vfio: ${w.ops}.${w.member}${w.variable ? ` in ${w.variable}` : ''} · ${path.basename(w.file.path)}:${w.line + 1}${more}`;
         const pos = toLsp(filePath, h.fn.startLine, 0);
-        return { range: { start: pos, end: pos }, command: { title, command: '' } };
+        // A click shows the ops initializer that wires the handler (the server's show command).
+        const at = toLsp(w.file.path, w.line, w.column);
+        return {
+          range: { start: pos, end: pos },
+          command: { title, command: SHOW_COMMAND, arguments: [pathToUri(w.file.path, uriByPath), at.line, at.character] },
+        };
       });
   });
 

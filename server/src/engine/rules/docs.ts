@@ -41,24 +41,29 @@ export function severitySettings(): Record<string, unknown> {
 /** New texts of package.json, README.md and docs/rules/README.md, given their current texts. */
 export function renderRuleTables(packageJson: string, readme: string, rulesReadme: string): Record<string, string> {
   const pkg = JSON.parse(packageJson);
-  const props: Record<string, unknown> = pkg.contributes.configuration.properties;
-  for (const key of Object.keys(props)) if (key.startsWith('vfioVariant.rules.')) delete props[key];
-  const severity = props['vfioVariant.severity'] as { properties?: Record<string, unknown> } | undefined;
-  if (severity) {
-    severity.properties = Object.fromEntries(
-      RULES.map((r) => [
-        r.meta.id,
-        {
-          type: 'string',
-          enum: LEVELS,
-          default: r.meta.defaultSeverity,
-          description: `${r.meta.description} Default: ${r.meta.defaultSeverity}.`,
-        },
-      ]),
-    );
+  type Section = { id?: string; title: string; order?: number; properties: Record<string, unknown> };
+  const config = pkg.contributes.configuration;
+  const sections: Section[] = Array.isArray(config) ? config : [config];
+  for (const sec of sections) {
+    const severity = sec.properties['vfioVariant.severity'] as { properties?: Record<string, unknown> } | undefined;
+    if (severity) {
+      severity.properties = Object.fromEntries(
+        RULES.map((r) => [
+          r.meta.id,
+          {
+            type: 'string',
+            enum: LEVELS,
+            default: r.meta.defaultSeverity,
+            description: `${r.meta.description} Default: ${r.meta.defaultSeverity}.`,
+          },
+        ]),
+      );
+    }
   }
-  // Keys in a stable order: the generated ones after the hand-written ones.
-  pkg.contributes.configuration.properties = { ...props, ...severitySettings() };
+  // The settings page's "Rules" section, one dropdown per rule: generated whole.
+  const rulesSection: Section = { id: 'vfioVariant.rules', title: 'Rules', order: 3, properties: severitySettings() };
+  const kept = sections.filter((sec) => sec.id !== rulesSection.id);
+  pkg.contributes.configuration = [...kept, rulesSection];
   return {
     'package.json': JSON.stringify(pkg, null, 2) + '\n',
     'README.md': between(readme, rulesTable('docs/rules/'), 'README.md'),
