@@ -19,6 +19,7 @@ import {
   parentHeaderForRelative,
   type ParentHeader,
 } from './parents';
+import { physfnLookups, tableInteractions } from './parentTables';
 import type { Settings } from '../settings';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
 import { compareText } from '../syntax/text';
@@ -55,6 +56,14 @@ export interface ParentCallItem {
   documented: boolean;
   docComment?: CommentFact;
   suppressed: string[] | undefined;
+  /** A call through a table of parent functions: the table member called (`ggtt.load`). */
+  via?: string;
+  /** A call through a table: the table, the expression called and every parent function behind it. */
+  pointer?: { table: string; expression: string; candidates: string[] };
+  /** An entry of a table of parent functions: the table and the member. */
+  entry?: { table: string; member: string };
+  /** Length of the name at the position when it is not the callee's (the member of a call through a table). */
+  span?: number;
 }
 
 export interface HandlerWiring {
@@ -95,6 +104,8 @@ export interface DriverContext {
   settings: Settings;
   kernelRoot?: string;
   headers?: HeaderIndex;
+  /** Members of vfio_migration_ops / vfio_log_ops in the kernel tree's include/linux/vfio.h, when there is one. */
+  vfioOpsMembers?: ReadonlySet<string>;
 }
 
 /**
@@ -170,7 +181,7 @@ export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverConte
   };
   if (!kind.ok) return model;
   const local = localNames(files);
-  model.handlers = findHandlers(files, local.functions);
+  model.handlers = findHandlers(files, local.functions, ctx.vfioOpsMembers);
   model.parentCalls = findParentCalls(dir, files, local, ctx);
   return model;
 }
@@ -198,7 +209,11 @@ function localNames(files: SourceFile[]): LocalNames {
 
 // ---------------------------------------------------------------- handlers
 
-function findHandlers(files: SourceFile[], functions: LocalNames['functions']): HandlerItem[] {
+/** Before Linux 6.0, the migration and dirty-logging handlers were members of vfio_device_ops itself. */
+export const DEVICE_OPS = 'vfio_device_ops';
+
+function findHandlers(files: SourceFile[], functions: LocalNames['functions'], treeMembers?: ReadonlySet<string>): HandlerItem[] {
+  const runtimeMember = (m: string) => RUNTIME_OPS_MEMBER.test(m) || !!treeMembers?.has(m);
   const migrationFops = migrationFileOperations(files, functions);
   const wiringByFn = new Map<string, HandlerWiring[]>();
   const wire = (fnName: string, w: HandlerWiring) => {
@@ -210,14 +225,16 @@ function findHandlers(files: SourceFile[], functions: LocalNames['functions']): 
   for (const file of files) {
     for (const init of file.facts.opsInits) {
       const isFops = init.structType === FILE_OPS && migrationFops.has(init.variable);
-      if (init.structType !== MIGRATION_OPS && init.structType !== LOG_OPS && !isFops) continue;
+      const isDeviceOps = init.structType === DEVICE_OPS;
+      if (init.structType !== MIGRATION_OPS && init.structType !== LOG_OPS && !isFops && !isDeviceOps) continue;
       for (const m of init.members) {
         if (isFops && !MIGRATION_FOPS_MEMBERS.has(m.member)) continue;
+        if (isDeviceOps && !RUNTIME_OPS_MEMBER.test(m.member)) continue;
         wire(m.fn, { ops: init.structType, member: m.member, variable: init.variable, file, line: m.line, column: m.column });
       }
     }
     for (const m of file.facts.memberAssigns) {
-      if (!RUNTIME_OPS_MEMBER.test(m.member)) continue;
+      if (!runtimeMember(m.member)) continue;
       const ops = m.member.startsWith('log_') ? LOG_OPS : MIGRATION_OPS;
       wire(m.fn, { ops, member: m.member, variable: '', file, line: m.line, column: m.column });
     }
@@ -325,7 +342,7 @@ function migrationFileOperations(files: SourceFile[], functions: LocalNames['fun
 
 // ------------------------------------------------------------ parent calls
 
-interface Classified {
+export interface Classified {
   parent: string;
   evidence: Evidence;
 }
@@ -372,7 +389,15 @@ function findParentCalls(dir: string, files: SourceFile[], local: LocalNames, ct
       if (v) items.push(makeItem(file, call, v, local));
       else if (!isGenericKernelApi(call.callee)) unknown.push({ file, call });
     }
+    // `pdev->physfn`: a PF lookup written as a field read (kernels before pci_physfn(), or habit).
+    for (const l of physfnLookups(file)) items.push(makeItem(file, l.call, { parent: '', evidence: { kind: 'pf-lookup' } }, local, l));
   }
+  // Tables of parent functions, and calls through them.
+  const verdictOf = (name: string): Verdict => {
+    if (!verdicts.has(name)) verdicts.set(name, classify(name));
+    return verdicts.get(name);
+  };
+  for (const t of tableInteractions(files, local.functions, verdictOf)) items.push(makeItem(t.file, t.call, t.verdict, local, t));
 
   // Data flow: handles returned by parent calls, kept in locals or struct fields.
   const handleLocals = new Map<string, string>(); // `${file}\0${fn}\0${local}` -> parent
@@ -476,12 +501,35 @@ function mostCommonParent(items: ParentCallItem[]): string | undefined {
   return best;
 }
 
-function makeItem(file: SourceFile, call: CallFact, v: Classified, local: LocalNames): ParentCallItem {
+/** `found`: an interaction not written as a call (a table entry, a call through a table, `pdev->physfn`), with its context. */
+function makeItem(
+  file: SourceFile,
+  call: CallFact,
+  v: Classified,
+  local: LocalNames,
+  found?: { context: CallContext; via?: string; pointer?: ParentCallItem['pointer']; entry?: ParentCallItem['entry']; span: number },
+): ParentCallItem {
   const fnEntry = call.fn ? local.functions.get(call.fn) : undefined;
   const fn = fnEntry?.file === file ? fnEntry.fn : file.facts.functions.find((f) => f.name === call.fn);
-  const context = callContext(file.parsed.tree, call);
+  const context = found?.context ?? callContext(file.parsed.tree, call);
   const { documented, docComment, suppressed } = callDocumentation(file, call, context, fn);
-  return { kind: 'parent-call', file, call, context, parent: v.parent, evidence: v.evidence, fn, documented, docComment, suppressed };
+  const item: ParentCallItem = {
+    kind: 'parent-call',
+    file,
+    call,
+    context,
+    parent: v.parent,
+    evidence: v.evidence,
+    fn,
+    documented,
+    docComment,
+    suppressed,
+  };
+  if (found?.via) item.via = found.via;
+  if (found?.pointer) item.pointer = found.pointer;
+  if (found?.entry) item.entry = found.entry;
+  if (found && found.span !== call.callee.length) item.span = found.span;
+  return item;
 }
 
 function callDocumentation(file: SourceFile, call: CallFact, context: CallContext, fn: FunctionFact | undefined) {

@@ -266,7 +266,7 @@ function refsOfNode(node: SyntaxNode, text: string): Refs {
 }
 
 /** Follows a call's value outwards to the variable or field it is stored in. */
-function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
+export function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
   let n = call;
   let p = n.parent;
   while (
@@ -292,7 +292,7 @@ function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
   return {};
 }
 
-function anchorLinesOf(call: SyntaxNode): number[] {
+export function anchorLinesOf(call: SyntaxNode): number[] {
   const lines: number[] = [];
   let innermostSeen = false;
   for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'translation_unit'; p = p.parent) {

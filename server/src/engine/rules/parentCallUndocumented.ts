@@ -18,12 +18,27 @@ export const parentCallUndocumented: Rule = {
   create(context) {
     for (const item of context.model.parentCalls) {
       const c = item.call;
-      const at = { file: item.file, line: c.line, column: c.column, name: c.callee, item, anchorLine: commentLineFor(item) };
+      const at = {
+        file: item.file,
+        line: c.line,
+        column: c.column,
+        endColumn: c.column + (item.span ?? c.callee.length),
+        name: c.callee,
+        item,
+        anchorLine: commentLineFor(item),
+      };
       if (item.documented) {
         context.pass({ ...at, message: `${c.callee}() calls into ${item.parent}; documented.` });
         continue;
       }
-      const how = item.evidence.kind === 'pf-lookup' ? 'reaches the SR-IOV PF of' : 'calls into the parent driver';
+      const how =
+        item.evidence.kind === 'pf-lookup'
+          ? 'reaches the SR-IOV PF of'
+          : item.pointer
+            ? `is called through ${item.pointer.expression}() and calls into the parent driver`
+            : item.entry
+              ? `fills .${item.entry.member} of ${item.entry.table}, a table of calls into the parent driver`
+              : 'calls into the parent driver';
       context.report({
         ...at,
         message:

@@ -1,0 +1,542 @@
+/**
+ * Parent functions reached through tables of function pointers, and PF lookups
+ * written as `pdev->physfn`.
+ *
+ * Out-of-tree drivers (and drivers designed for unit tests) often never call the
+ * parent by name: they fill a `static const struct` with the parent's exported
+ * functions (nested members too: `.ggtt.load = ...`), store `&table` in their
+ * device struct and call through it: `vdev->pf_ops->pause(pf, vfid)`, or
+ * `ops = &vdev->pf_ops->ggtt; ... ops->load(...)`. Each entry of such a table is a
+ * parent interaction, and so is each call through it.
+ *
+ * The tables come from the struct initializers the facts already list (file scope
+ * or local), read again from the tree for their nested members. Where a table's
+ * address goes is followed flow-insensitively across the driver: struct fields
+ * (by name, as the handle data flow in driver.ts does), locals, parameters of the
+ * driver's own functions (`helper(pf, &vdev->pf_ops->ggtt)`) and their return
+ * values. A call through a member then stands for every parent function the
+ * member can hold. Only drivers with a table holding a parent function pay for
+ * the walk over their functions' trees.
+ */
+import { buildCfg, type FlowNode } from '../flow/cfg';
+import { sets, solveForward } from '../flow/dataflow';
+import type { SyntaxNode } from '../syntax/cParser';
+import { anchorLinesOf, innermostIdentifier, resultTarget, type CallContext, type CallFact, type FunctionFact } from './facts';
+import type { SourceFile } from './sourceFile';
+
+/** What driver.ts says about a name: a parent API (with its evidence), the driver's own, or neither. */
+export type NameVerdict<C> = C | 'local' | undefined;
+
+export interface TableEntry {
+  /** Member path inside the table: `pause`, `ggtt.load`. */
+  path: string;
+  /** The identifier stored there. */
+  fn: string;
+  start: number;
+  line: number;
+  column: number;
+  /** Lines a documenting comment may sit above: the entry, the enclosing nested entries, the declaration. */
+  anchorLines: number[];
+}
+
+interface RawTable {
+  variable: string;
+  structType: string;
+  /** Enclosing function of a local table. */
+  fn?: string;
+  entries: TableEntry[];
+}
+
+interface Table extends RawTable {
+  id: number;
+  file: SourceFile;
+  byPath: Map<string, TableEntry>;
+  /** Every entry path and every prefix of one: where a reference into the table can point. */
+  prefixes: Set<string>;
+}
+
+/** A parent interaction found here, for driver.ts to turn into a review item. */
+export interface TableInteraction<C> {
+  file: SourceFile;
+  call: CallFact;
+  context: CallContext;
+  verdict: C;
+  /** Calls through a table: the member path called (`ggtt.load`). */
+  via?: string;
+  /** Calls through a table: the table variable, the expression called and every parent function it can reach. */
+  pointer?: { table: string; expression: string; candidates: string[] };
+  /** Table entries: the table variable and the member path. */
+  entry?: { table: string; member: string };
+  /** Length of the text at the position (the member's name for a call through a table). */
+  span: number;
+}
+
+const tablesByFile = new WeakMap<SourceFile, RawTable[]>();
+
+/** The struct initializers of a file with their (nested) members, read once per file version. */
+function tablesOf(file: SourceFile): RawTable[] {
+  let tables = tablesByFile.get(file);
+  if (tables) return tables;
+  tables = [];
+  const root = file.parsed.tree.rootNode;
+  for (const init of file.facts.opsInits) {
+    const offset = file.lines.offsetAt({ line: init.line, character: init.column });
+    let n: SyntaxNode | null = root.descendantForIndex(offset, offset + init.variable.length);
+    while (n && n.type !== 'init_declarator' && n.type !== 'translation_unit' && n.type !== 'compound_statement') n = n.parent;
+    const value = n?.type === 'init_declarator' ? n.childForFieldName('value') : null;
+    if (!n || value?.type !== 'initializer_list') continue;
+    const decl = n.parent?.type === 'declaration' ? n.parent : n;
+    const entries: TableEntry[] = [];
+    readList(value, [], [decl.startPosition.row], entries);
+    if (!entries.length) continue;
+    const fn = file.facts.functions.find((f) => f.start <= offset && offset < f.end)?.name;
+    tables.push({ variable: init.variable, structType: init.structType, fn, entries });
+  }
+  tablesByFile.set(file, tables);
+  return tables;
+}
+
+function readList(list: SyntaxNode, prefix: string[], anchors: number[], out: TableEntry[]): void {
+  for (const pair of list.namedChildren) {
+    if (pair.type !== 'initializer_pair') continue;
+    const names: string[] = [];
+    for (const d of pair.childrenForFieldName('designator')) {
+      const id = d.type === 'field_designator' ? d.namedChildren[0] : undefined;
+      if (!id) return; // `[IDX] = ...`: an array, not a table of named members
+      names.push(id.text);
+    }
+    const value = pair.childForFieldName('value');
+    if (!names.length || !value) continue;
+    const path = [...prefix, ...names];
+    const lines = anchors[0] === pair.startPosition.row ? anchors : [pair.startPosition.row, ...anchors];
+    if (value.type === 'initializer_list') {
+      readList(value, path, lines, out);
+      continue;
+    }
+    const id = stripped(value);
+    if (id.type !== 'identifier') continue;
+    out.push({
+      path: path.join('.'),
+      fn: id.text,
+      start: id.startIndex,
+      line: id.startPosition.row,
+      column: id.startPosition.column,
+      anchorLines: lines,
+    });
+  }
+}
+
+/** Without parentheses, casts, `&` and `*`: what an expression designates. */
+function stripped(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  for (;;) {
+    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
+    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value')!;
+    else if (n.type === 'pointer_expression' && n.childForFieldName('argument')) n = n.childForFieldName('argument')!;
+    else return n;
+  }
+}
+
+/** `local`: an assignment in the function (`def`), or a parameter bound at a call site. */
+type Target =
+  | { kind: 'local'; key: string; def?: { name: string; node: SyntaxNode } }
+  | { kind: 'param'; key: string }
+  | { kind: 'field'; field: string }
+  | { kind: 'return'; fn: string };
+
+interface Flow {
+  target: Target;
+  expr: SyntaxNode;
+  scope: string;
+}
+
+const MAX_PATH = 8;
+const MAX_ROUNDS = 12;
+
+/**
+ * Table entries holding parent functions, and calls through tables that reach
+ * parent functions. `classify` is the driver's callee classification.
+ */
+export function tableInteractions<C>(
+  files: SourceFile[],
+  functions: ReadonlyMap<string, { file: SourceFile; fn: FunctionFact }>,
+  classify: (name: string) => NameVerdict<C>,
+): TableInteraction<C>[] {
+  const tables: Table[] = [];
+  for (const file of files) {
+    for (const t of tablesOf(file)) {
+      const byPath = new Map<string, TableEntry>();
+      const prefixes = new Set<string>(['']);
+      for (const e of t.entries) {
+        byPath.set(e.path, e);
+        const parts = e.path.split('.');
+        for (let i = 1; i <= parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
+      }
+      tables.push({ ...t, id: tables.length, file, byPath, prefixes });
+    }
+  }
+  // The driver's own data (`.id_table = acme_vf_pci_table`, `.pf_ops = &tbl`): never a function of the parent.
+  const data = new Set<string>();
+  for (const file of files) for (const name of file.facts.structVars.keys()) data.add(name);
+  const out: TableInteraction<C>[] = [];
+  const parentOf = (name: string): C | undefined => {
+    if (data.has(name)) return undefined;
+    const v = classify(name);
+    return v === 'local' ? undefined : v;
+  };
+  let anyParent = false;
+  for (const t of tables) {
+    for (const e of t.entries) {
+      const verdict = parentOf(e.fn);
+      if (!verdict) continue;
+      anyParent = true;
+      const call: CallFact = { callee: e.fn, start: e.start, line: e.line, column: e.column, fn: t.fn, args: [], throughPointer: false };
+      out.push({
+        file: t.file,
+        call,
+        context: { anchorLines: e.anchorLines },
+        verdict,
+        entry: { table: t.variable, member: e.path },
+        span: e.fn.length,
+      });
+    }
+  }
+  if (anyParent) out.push(...callsThroughTables(files, functions, tables, parentOf));
+  return out;
+}
+
+function callsThroughTables<C>(
+  files: SourceFile[],
+  functions: ReadonlyMap<string, { file: SourceFile; fn: FunctionFact }>,
+  tables: Table[],
+  parentOf: (name: string) => C | undefined,
+): TableInteraction<C>[] {
+  const fileTables = new Map<string, Table[]>();
+  const localTables = new Map<string, Table[]>();
+  for (const t of tables) {
+    const map = t.fn ? localTables : fileTables;
+    const key = t.fn ? `${t.file.path}\0${t.fn}\0${t.variable}` : t.variable;
+    (map.get(key) ?? map.set(key, []).get(key)!).push(t);
+  }
+  const localValues = new Map<string, Set<string>>();
+  const fieldValues = new Map<string, Set<string>>();
+  const returnValues = new Map<string, Set<string>>();
+  const flows: Flow[] = [];
+  const calls: { file: SourceFile; fn: FunctionFact; node: SyntaxNode; scope: string }[] = [];
+  const scopeOf = (file: SourceFile, fn: string) => `${file.path}\0${fn}`;
+
+  // Table addresses stored in other initializers: `{ .pf_ops = &xe_pf_ops }`.
+  for (const t of tables) {
+    for (const e of t.entries) {
+      const held = fileTables.get(e.fn);
+      if (!held) continue;
+      const field = e.path.slice(e.path.lastIndexOf('.') + 1);
+      const set = fieldValues.get(field) ?? fieldValues.set(field, new Set()).get(field)!;
+      for (const h of held) set.add(ref(h.id, ''));
+    }
+  }
+
+  for (const file of files) {
+    for (const fn of file.facts.functions) {
+      const body = functionBody(file, fn);
+      if (!body) continue;
+      const scope = scopeOf(file, fn.name);
+      for (const node of body.descendantsOfType(['assignment_expression', 'init_declarator', 'call_expression', 'return_statement'])) {
+        switch (node.type) {
+          case 'assignment_expression': {
+            const left = node.childForFieldName('left');
+            const right = node.childForFieldName('right');
+            if (!left || !right || node.childForFieldName('operator')?.text !== '=') break;
+            if (left.type === 'identifier') {
+              const def = { name: left.text, node };
+              flows.push({ target: { kind: 'local', key: `${scope}\0${left.text}`, def }, expr: right, scope });
+            } else if (left.type === 'field_expression') {
+              const field = left.childForFieldName('field')?.text;
+              if (field) flows.push({ target: { kind: 'field', field }, expr: right, scope });
+            }
+            break;
+          }
+          case 'init_declarator': {
+            const id = innermostIdentifier(node.childForFieldName('declarator'));
+            const value = node.childForFieldName('value');
+            if (id && value && value.type !== 'initializer_list')
+              flows.push({ target: { kind: 'local', key: `${scope}\0${id.text}`, def: { name: id.text, node } }, expr: value, scope });
+            break;
+          }
+          case 'return_statement': {
+            const value = node.namedChildren.find((c) => c.type !== 'comment');
+            if (value) flows.push({ target: { kind: 'return', fn: fn.name }, expr: value, scope });
+            break;
+          }
+          case 'call_expression': {
+            const callee = node.childForFieldName('function');
+            const target = callee?.type === 'identifier' ? functions.get(callee.text) : undefined;
+            if (target) {
+              const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+              const calleeScope = scopeOf(target.file, target.fn.name);
+              target.fn.params.forEach((p, i) => {
+                if (args[i]) flows.push({ target: { kind: 'param', key: `${calleeScope}\0${p.name}` }, expr: args[i], scope });
+              });
+            } else calls.push({ file, fn, node, scope });
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  const valid = (id: number, path: string) => tables[id].prefixes.has(path);
+  const overrides: ReadonlyMap<string, Set<string>> = new Map();
+  const evaluate = (node: SyntaxNode, scope: string, at: ReadonlyMap<string, Set<string>> = overrides, depth = 0): Set<string> => {
+    const out = new Set<string>();
+    if (depth > 32) return out;
+    const n = stripped(node);
+    switch (n.type) {
+      case 'identifier': {
+        for (const v of at.get(n.text) ?? localValues.get(`${scope}\0${n.text}`) ?? []) out.add(v);
+        for (const t of localTables.get(`${scope}\0${n.text}`) ?? fileTables.get(n.text) ?? []) out.add(ref(t.id, ''));
+        return out;
+      }
+      case 'field_expression': {
+        const field = n.childForFieldName('field')?.text;
+        const arg = n.childForFieldName('argument');
+        if (!field || !arg) return out;
+        const base = evaluate(arg, scope, at, depth + 1);
+        if (!base.size) return fieldValues.get(field) ?? out;
+        for (const v of base) {
+          const { id, path } = unref(v);
+          const next = path ? `${path}.${field}` : field;
+          if (valid(id, next) && next.split('.').length <= MAX_PATH) out.add(ref(id, next));
+        }
+        return out;
+      }
+      case 'conditional_expression': {
+        for (const f of ['consequence', 'alternative']) {
+          const c = n.childForFieldName(f);
+          if (c) for (const v of evaluate(c, scope, at, depth + 1)) out.add(v);
+        }
+        return out;
+      }
+      case 'comma_expression': {
+        const right = n.childForFieldName('right');
+        return right ? evaluate(right, scope, at, depth + 1) : out;
+      }
+      case 'call_expression': {
+        const callee = n.childForFieldName('function');
+        return (callee?.type === 'identifier' && returnValues.get(callee.text)) || out;
+      }
+    }
+    return out;
+  };
+
+  const paramValues = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, key: string, values: Set<string>): boolean => {
+    const store = map.get(key) ?? map.set(key, new Set()).get(key)!;
+    let grew = false;
+    for (const v of values)
+      if (!store.has(v)) {
+        store.add(v);
+        grew = true;
+      }
+    return grew;
+  };
+  for (let changed = true, round = 0; changed && round < MAX_ROUNDS; round++) {
+    changed = false;
+    for (const f of flows) {
+      const values = evaluate(f.expr, f.scope, overrides);
+      if (!values.size) continue;
+      const t = f.target;
+      if (t.kind === 'param') changed = add(paramValues, t.key, values) || changed;
+      if (t.kind === 'local' || t.kind === 'param') changed = add(localValues, t.key, values) || changed;
+      else if (t.kind === 'field') changed = add(fieldValues, t.field, values) || changed;
+      else changed = add(returnValues, t.fn, values) || changed;
+    }
+  }
+  // Where a local holds a table reference at a call: the assignments that reach it (`ops = &x->ggtt; ops->load()`).
+  const defsByScope = new Map<string, { name: string; node: SyntaxNode; values: Set<string> }[]>();
+  for (const f of flows) {
+    if (f.target.kind !== 'local' || !f.target.def) continue;
+    const list = defsByScope.get(f.scope) ?? defsByScope.set(f.scope, []).get(f.scope)!;
+    list.push({ ...f.target.def, values: evaluate(f.expr, f.scope) });
+  }
+
+  const reaching = new Map<string, (call: SyntaxNode) => ReadonlyMap<string, Set<string>>>();
+  const out: TableInteraction<C>[] = [];
+  for (const { file, fn, node, scope } of calls) {
+    const callee = node.childForFieldName('function');
+    if (!callee) continue;
+    const f = stripped(callee);
+    const defs = defsByScope.get(scope);
+    let at: ReadonlyMap<string, Set<string>> = overrides;
+    if (defs?.some((d) => d.values.size)) {
+      if (!reaching.has(scope))
+        reaching.set(
+          scope,
+          reachingDefinitions(file, fn, defs, (name) => paramValues.get(`${scope}\0${name}`)),
+        );
+      at = reaching.get(scope)!(node);
+    }
+    let refs: Set<string>;
+    let pos: SyntaxNode;
+    if (f.type === 'field_expression') {
+      const member = f.childForFieldName('field');
+      const arg = f.childForFieldName('argument');
+      if (!member || !arg) continue;
+      pos = member;
+      refs = new Set();
+      const base = evaluate(arg, scope, at);
+      for (const v of base.size ? base : []) {
+        const { id, path } = unref(v);
+        refs.add(ref(id, path ? `${path}.${member.text}` : member.text));
+      }
+      if (!base.size) for (const v of fieldValues.get(member.text) ?? []) refs.add(v);
+    } else if (f.type === 'identifier' && fn.locals.has(f.text)) {
+      pos = f;
+      refs = evaluate(f, scope, at);
+    } else continue;
+    const reached = new Map<string, { table: Table; entry: TableEntry; verdict: C }>();
+    for (const v of refs) {
+      const { id, path } = unref(v);
+      const entry = tables[id].byPath.get(path);
+      if (!entry || reached.has(entry.fn)) continue;
+      const verdict = parentOf(entry.fn);
+      if (verdict) reached.set(entry.fn, { table: tables[id], entry, verdict });
+    }
+    if (!reached.size) continue;
+    const candidates = [...reached.keys()];
+    const target = resultTarget(node);
+    const context: CallContext = { anchorLines: anchorLinesOf(node), resultLocal: target.local, resultField: target.field };
+    const expression = callee.text.replace(/\s+/g, '');
+    for (const [name, { table, entry, verdict }] of reached) {
+      const call: CallFact = {
+        callee: name,
+        start: pos.startIndex,
+        line: pos.startPosition.row,
+        column: pos.startPosition.column,
+        fn: fn.name,
+        args: [],
+        throughPointer: true,
+      };
+      out.push({
+        file,
+        call,
+        context,
+        verdict,
+        via: entry.path,
+        pointer: { table: table.variable, expression, candidates },
+        span: pos.endIndex - pos.startIndex,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reaching definitions of the function's locals over its control-flow graph: for
+ * a call, the values of the assignments that can reach it (a parameter's bound
+ * values when none has, on some path, since the entry).
+ */
+function reachingDefinitions(
+  file: SourceFile,
+  fn: FunctionFact,
+  defs: { name: string; node: SyntaxNode; values: Set<string> }[],
+  entryValues: (name: string) => Set<string> | undefined,
+): (call: SyntaxNode) => ReadonlyMap<string, Set<string>> {
+  const cfg = buildCfg(file.parsed.tree, fn);
+  if (!cfg) return () => new Map();
+  const smallest = (start: number, end: number) => {
+    let best: FlowNode | undefined;
+    for (const n of cfg.nodes) {
+      const s = n.syntax;
+      if (!s || s.startIndex > start || s.endIndex < end) continue;
+      if (!best || s.endIndex - s.startIndex < best.syntax!.endIndex - best.syntax!.startIndex) best = n;
+    }
+    return best;
+  };
+  const defsAt = new Map<number, number[]>();
+  defs.forEach((d, i) => {
+    const n = smallest(d.node.startIndex, d.node.endIndex);
+    if (n) (defsAt.get(n.id) ?? defsAt.set(n.id, []).get(n.id)!).push(i);
+  });
+  type State = Map<string, Set<number>>;
+  const ENTRY = -1;
+  const initial: State = new Map([...new Set(defs.map((d) => d.name))].map((name) => [name, new Set([ENTRY])]));
+  const result = solveForward<State>(cfg, {
+    initial,
+    transfer(node, before) {
+      const mine = defsAt.get(node.id);
+      if (!mine) return before;
+      const after = new Map(before);
+      for (const i of mine) after.set(defs[i].name, new Set([i])); // document order: the last one wins
+      return after;
+    },
+    join(a, b) {
+      const out = new Map(a);
+      for (const [k, v] of b) out.set(k, out.has(k) ? sets.union(out.get(k)!, v) : v);
+      return out;
+    },
+    equals(a, b) {
+      if (a.size !== b.size) return false;
+      for (const [k, v] of a) if (!b.has(k) || !sets.equal(v, b.get(k)!)) return false;
+      return true;
+    },
+  });
+  return (call) => {
+    const values = new Map<string, Set<string>>();
+    const n = smallest(call.startIndex, call.endIndex);
+    const state = n && result.before[n.id];
+    if (!state) return values;
+    for (const [name, ids] of state) {
+      const set = new Set<string>();
+      for (const i of ids) for (const v of (i === ENTRY ? entryValues(name) : defs[i].values) ?? []) set.add(v);
+      values.set(name, set);
+    }
+    return values;
+  };
+}
+
+function ref(id: number, path: string): string {
+  return `${id}:${path}`;
+}
+
+function unref(v: string): { id: number; path: string } {
+  const colon = v.indexOf(':');
+  return { id: Number(v.slice(0, colon)), path: v.slice(colon + 1) };
+}
+
+function functionBody(file: SourceFile, fn: FunctionFact): SyntaxNode | undefined {
+  let n: SyntaxNode | null = file.parsed.tree.rootNode.descendantForIndex(fn.nameStart, fn.nameStart + fn.name.length);
+  while (n && n.type !== 'function_definition') n = n.parent;
+  return n?.childForFieldName('body') ?? undefined;
+}
+
+const PHYSFN = /(?:->|\.)\s*physfn\b/g;
+
+/**
+ * `pdev->physfn`: the VF's PF read from `struct pci_dev` directly, as drivers
+ * written for older kernels do; a PF lookup like pci_physfn(). Reads only, in functions.
+ */
+export function physfnLookups(file: SourceFile): { call: CallFact; context: CallContext; span: number }[] {
+  const text = file.parsed.masked;
+  if (!text.includes('physfn')) return [];
+  const out: { call: CallFact; context: CallContext; span: number }[] = [];
+  const root = file.parsed.tree.rootNode;
+  for (const m of text.matchAll(PHYSFN)) {
+    const at = m.index + m[0].length - 'physfn'.length;
+    const id = root.descendantForIndex(at, at + 'physfn'.length);
+    const expr = id.parent;
+    if (id.type !== 'field_identifier' || expr?.type !== 'field_expression' || expr.childForFieldName('field')?.id !== id.id) continue;
+    const up = expr.parent;
+    if (up?.type === 'assignment_expression' && up.childForFieldName('left')?.id === expr.id) continue;
+    const fn = file.facts.functions.find((f) => f.start <= at && at < f.end);
+    if (!fn) continue;
+    const pos = id.startPosition;
+    const target = resultTarget(expr);
+    out.push({
+      call: { callee: 'physfn', start: at, line: pos.row, column: pos.column, fn: fn.name, args: [], throughPointer: false },
+      context: { anchorLines: anchorLinesOf(expr), resultLocal: target.local, resultField: target.field },
+      span: 'physfn'.length,
+    });
+  }
+  return out;
+}
