@@ -1,0 +1,70 @@
+/** parent-call-undocumented on tables of parent functions and calls through them (model/parentTables.ts). */
+import { ruleTester, VFIO_PRELUDE as P } from '../support/ruleTester';
+
+const ACME = `${P}#include <linux/acme/acme_vfmig.h>\n`;
+const OPS = 'struct acme_ops {\n\tint (*pause)(void *pf, int vf);\n\tstruct {\n\t\tint (*load)(void *pf, int vf);\n\t} ggtt, fw;\n};\n';
+const TABLE =
+  'static const struct acme_ops acme_ops_real = {\n\t.pause = acme_vfmig_pause,\n\t.ggtt.load = acme_vfmig_ggtt_load,\n\t.fw = {\n\t\t.load = acme_vfmig_fw_load,\n\t},\n};\n';
+const DOC = '/* Parent calls: PF-checked vf, no user data. */\n';
+
+ruleTester('parent-call-undocumented', {
+  valid: [
+    {
+      name: 'a documented table, and documented calls through it',
+      files: {
+        'main.c': `${ACME}${OPS}${DOC}${TABLE}static int f(struct acme_vdev *v, int vf)\n{\n\t/* Quiesce on the PF. */\n\treturn v->ops->pause(v->pf, vf);\n}\nstatic void probe(struct acme_vdev *v)\n{\n\t/* Wire the PF table. */\n\tv->ops = &acme_ops_real;\n}\n`,
+      },
+    },
+    {
+      name: "a mock table of the driver's own functions is not a parent interaction, nor calls through it",
+      files: {
+        'main.c': `${ACME}${OPS}static int mock_pause(void *pf, int vf)\n{\n\treturn 0;\n}\nstatic const struct acme_ops acme_ops_mock = {\n\t.pause = mock_pause,\n};\nstatic int f(struct acme_vdev *v, int vf)\n{\n\tv->ops = &acme_ops_mock;\n\treturn v->ops->pause(v->pf, vf);\n}\n`,
+      },
+    },
+    {
+      name: 'a member call on something that never holds a table',
+      files: {
+        'main.c': `${ACME}${OPS}${DOC}${TABLE}static int f(struct other *o)\n{\n\treturn o->ops->pause(o, 1);\n}\n`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'each entry of an undocumented table, nested members too; the fix comments the entry',
+      files: { 'main.c': `${ACME}${OPS}${TABLE}` },
+      errors: [
+        { line: 11, name: 'acme_vfmig_pause', parent: 'acme', message: /fills \.pause of acme_ops_real/ },
+        { line: 12, name: 'acme_vfmig_ggtt_load', parent: 'acme' },
+        { line: 14, name: 'acme_vfmig_fw_load', parent: 'acme' },
+      ],
+      output:
+        `${ACME}${OPS}static const struct acme_ops acme_ops_real = {\n` +
+        '\t/*\n\t * Parent calls (acme): acme_vfmig_pause().\n\t * Request: TODO: what is asked of acme, and for which device.\n' +
+        '\t * User input: TODO: which userspace-controlled values reach the parent,\n\t *   and how they are validated.\n' +
+        '\t * Scope: TODO: why the effect stays within the assigned device.\n\t */\n' +
+        '\t.pause = acme_vfmig_pause,\n\t.ggtt.load = acme_vfmig_ggtt_load,\n\t.fw = {\n\t\t.load = acme_vfmig_fw_load,\n\t},\n};\n',
+    },
+    {
+      name: 'calls through the table, via a struct field, a local sub-table and a branch',
+      files: {
+        'main.c': `${ACME}${OPS}${DOC}${TABLE}static void probe(struct acme_vdev *v)\n{\n\tv->ops = &acme_ops_real;\n}\nstatic int f(struct acme_vdev *v, int vf, bool fw)\n{\n\tconst struct acme_sub *sub;\n\n\tv->ops->pause(v->pf, vf);\n\tsub = &v->ops->ggtt;\n\tsub->load(v->pf, vf);\n\tif (fw)\n\t\tsub = &v->ops->fw;\n\treturn sub->load(v->pf, vf);\n}\n`,
+      },
+      errors: [
+        { line: 26, name: 'acme_vfmig_pause', message: /called through v->ops->pause\(\)/ },
+        { line: 28, name: 'acme_vfmig_ggtt_load' },
+        { line: 31, name: 'acme_vfmig_ggtt_load' },
+        { line: 31, name: 'acme_vfmig_fw_load' },
+      ],
+    },
+    {
+      name: 'pdev->physfn is a PF lookup',
+      files: {
+        'main.c': `${ACME}static int f(struct pci_dev *pdev)\n{\n\tstruct pci_dev *pf = pdev->physfn;\n\n\treturn acme_vfmig_attach(pf);\n}\n`,
+      },
+      errors: [
+        { line: 6, name: 'physfn', parent: 'acme' },
+        { line: 8, name: 'acme_vfmig_attach', parent: 'acme' },
+      ],
+    },
+  ],
+});
