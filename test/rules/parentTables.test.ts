@@ -57,6 +57,13 @@ ruleTester('parent-call-undocumented', {
       ],
     },
     {
+      name: "a typedef'd table",
+      files: {
+        'main.c': `${ACME}typedef struct acme_ops acme_ops_t;\nstatic const acme_ops_t acme_tbl = {\n\t.pause = &acme_vfmig_pause,\n};\n`,
+      },
+      errors: [{ line: 6, name: 'acme_vfmig_pause', parent: 'acme' }],
+    },
+    {
       name: 'pdev->physfn is a PF lookup',
       files: {
         'main.c': `${ACME}static int f(struct pci_dev *pdev)\n{\n\tstruct pci_dev *pf = pdev->physfn;\n\n\treturn acme_vfmig_attach(pf);\n}\n`,

@@ -1085,9 +1085,11 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
     if (d.type !== 'init_declarator') continue;
     const value = d.childForFieldName('value');
     if (!value) continue;
-    if (value.type === 'initializer_list' && structTag()) {
+    // A typedef'd struct (`static const pf_ops_t tbl = { ... }`) is listed under its typedef name.
+    const initType = value.type === 'initializer_list' ? (structTag() ?? (!fn ? typedefName(node) : undefined)) : undefined;
+    if (initType) {
       facts.opsInits.push({
-        structType: structTag()!,
+        structType: initType,
         variable: name,
         line: id.startPosition.row,
         column: id.startPosition.column,
@@ -1097,6 +1099,11 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
       facts.localAssigns.push({ fn: fn.name, local: name, refs: refsOfNode(value, text) });
     }
   }
+}
+
+function typedefName(declaration: SyntaxNode): string | undefined {
+  const type = declaration.childForFieldName('type');
+  return type?.type === 'type_identifier' ? type.text : undefined;
 }
 
 function initializerMembers(list: SyntaxNode): OpsMemberFact[] {

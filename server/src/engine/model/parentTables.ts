@@ -178,6 +178,7 @@ export function tableInteractions<C>(
   // The driver's own data (`.id_table = acme_vf_pci_table`, `.pf_ops = &tbl`): never a function of the parent.
   const data = new Set<string>();
   for (const file of files) for (const name of file.facts.structVars.keys()) data.add(name);
+  for (const t of tables) data.add(t.variable);
   const out: TableInteraction<C>[] = [];
   const parentOf = (name: string): C | undefined => {
     if (data.has(name)) return undefined;
