@@ -27,6 +27,19 @@ ruleTester('parent-call-undocumented', {
         'main.c': `${ACME}${OPS}${DOC}${TABLE}static int f(struct other *o)\n{\n\treturn o->ops->pause(o, 1);\n}\n`,
       },
     },
+    {
+      name: 'a mock table named so is a unit test stand-in, even filled with functions defined elsewhere',
+      files: {
+        'main.c': `${ACME}${OPS}#include "acme.h"\nstatic const struct acme_ops acme_ops_mock = {\n\t.pause = acme_test_pause,\n};\n`,
+        'acme.h': 'int acme_test_pause(void *pf, int vf);\n',
+      },
+    },
+    {
+      name: "the function's doc comment names the member called",
+      files: {
+        'main.c': `${ACME}${OPS}${DOC}${TABLE}/* f() - quiesce: ops->pause() on the PF, vf checked there. */\nstatic int f(struct acme_vdev *v, int vf)\n{\n\tv->ops = &acme_ops_real;\n\treturn v->ops->pause(v->pf, vf);\n}\n`,
+      },
+    },
   ],
   invalid: [
     {
@@ -54,6 +67,21 @@ ruleTester('parent-call-undocumented', {
         { line: 28, name: 'acme_vfmig_ggtt_load' },
         { line: 31, name: 'acme_vfmig_ggtt_load' },
         { line: 31, name: 'acme_vfmig_fw_load' },
+      ],
+    },
+    {
+      name: 'a global pointer to the table, a member pointing at another table, an array of sub-tables',
+      files: {
+        'main.c':
+          `${ACME}struct sub { int (*load)(void *pf, int vf); };\nstruct top { int (*pause)(void *pf, int vf); const struct sub *ggtt; };\n${DOC}` +
+          'static const struct sub acme_ggtt = {\n\t.load = acme_vfmig_ggtt_load,\n};\n' +
+          `${DOC}static const struct top acme_top = {\n\t.pause = acme_vfmig_pause,\n\t.ggtt = &acme_ggtt,\n};\n` +
+          'static const struct top *pf_ops = &acme_top;\n' +
+          'static int f(void *pf, int vf)\n{\n\tconst struct sub *subs[] = { pf_ops->ggtt };\n\n\tpf_ops->pause(pf, vf);\n\treturn subs[0]->load(pf, vf);\n}\n',
+      },
+      errors: [
+        { line: 20, name: 'acme_vfmig_pause' },
+        { line: 21, name: 'acme_vfmig_ggtt_load' },
       ],
     },
     {

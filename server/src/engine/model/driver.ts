@@ -512,7 +512,8 @@ function makeItem(
   const fnEntry = call.fn ? local.functions.get(call.fn) : undefined;
   const fn = fnEntry?.file === file ? fnEntry.fn : file.facts.functions.find((f) => f.name === call.fn);
   const context = found?.context ?? callContext(file.parsed.tree, call);
-  const { documented, docComment, suppressed } = callDocumentation(file, call, context, fn);
+  const member = found?.via?.slice(found.via.lastIndexOf('.') + 1);
+  const { documented, docComment, suppressed } = callDocumentation(file, call, context, fn, member);
   const item: ParentCallItem = {
     kind: 'parent-call',
     file,
@@ -532,7 +533,8 @@ function makeItem(
   return item;
 }
 
-function callDocumentation(file: SourceFile, call: CallFact, context: CallContext, fn: FunctionFact | undefined) {
+/** `member`: a call through a table is also named by its member, written as one (`->pause`, `.pause`, `pause()`). */
+function callDocumentation(file: SourceFile, call: CallFact, context: CallContext, fn: FunctionFact | undefined, member?: string) {
   let suppressed: string[] | undefined;
   for (const line of context.anchorLines) {
     const above = commentsAbove(file, line);
@@ -543,7 +545,7 @@ function callDocumentation(file: SourceFile, call: CallFact, context: CallContex
   if (fn) {
     const above = commentsAbove(file, fn.startLine);
     suppressed ??= suppressedBy(above);
-    const doc = above.find((c) => !isSuppression(c) && mentionsWord(c.text, call.callee));
+    const doc = above.find((c) => !isSuppression(c) && (mentionsWord(c.text, call.callee) || (!!member && mentionsMember(c.text, member))));
     if (doc) return { documented: true, docComment: doc, suppressed };
   }
   return { documented: false, docComment: undefined, suppressed };
@@ -555,6 +557,10 @@ function mentionsWord(text: string, word: string): boolean {
     if (!isWordCharCode(text.charCodeAt(i - 1)) && !isWordCharCode(text.charCodeAt(i + word.length))) return true;
   }
   return false;
+}
+
+function mentionsMember(text: string, member: string): boolean {
+  return new RegExp(`(?:->|\\.)\\s*${member}\\b|\\b${member}\\(\\)`).test(text);
 }
 
 function isWordCharCode(c: number): boolean {

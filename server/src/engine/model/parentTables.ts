@@ -140,6 +140,7 @@ function stripped(node: SyntaxNode): SyntaxNode {
 /** `local`: an assignment in the function (`def`), or a parameter bound at a call site. */
 type Target =
   | { kind: 'local'; key: string; def?: { name: string; node: SyntaxNode } }
+  | { kind: 'global'; key: string }
   | { kind: 'param'; key: string }
   | { kind: 'field'; field: string }
   | { kind: 'return'; fn: string };
@@ -151,6 +152,10 @@ interface Flow {
 }
 
 const MAX_PATH = 8;
+/** Tables of unit tests: `kestrel_pf_ops_mock`, `fake_pf_ops`, `xe_kunit_ops`. */
+const MOCK = /(?:^|_)(?:mock|fake|stub|kunit|test)s?(?:_|$)/i;
+/** Top-level nodes that only group others. */
+const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
 const MAX_ROUNDS = 12;
 
 /**
@@ -165,6 +170,7 @@ export function tableInteractions<C>(
   const tables: Table[] = [];
   for (const file of files) {
     for (const t of tablesOf(file)) {
+      if (MOCK.test(t.variable)) continue; // a unit test's stand-in for the parent, whatever it is filled with
       const byPath = new Map<string, TableEntry>();
       const prefixes = new Set<string>(['']);
       for (const e of t.entries) {
@@ -225,6 +231,30 @@ function callsThroughTables<C>(
   const flows: Flow[] = [];
   const calls: { file: SourceFile; fn: FunctionFact; node: SyntaxNode; scope: string }[] = [];
   const scopeOf = (file: SourceFile, fn: string) => `${file.path}\0${fn}`;
+  const functionOf = new Map<string, FunctionFact>();
+  /** A name as seen from a scope: the function's local (or parameter), else a global. */
+  const keyOf = (scope: string, name: string) => (functionOf.get(scope)?.locals.has(name) ? `${scope}\0${name}` : `\0${name}`);
+  /** Where `left = ...` stores: a local (a definition, when the whole variable is assigned), a global, a field. */
+  const store = (left: SyntaxNode, scope: string, node: SyntaxNode): Target | undefined => {
+    let l = left;
+    let whole = true;
+    while (l.type === 'subscript_expression' || l.type === 'parenthesized_expression') {
+      whole = false;
+      const inner: SyntaxNode | null = l.type === 'subscript_expression' ? l.childForFieldName('argument') : l.namedChildren[0];
+      if (!inner) return undefined;
+      l = inner;
+    }
+    if (l.type === 'identifier') {
+      const key = keyOf(scope, l.text);
+      if (key.startsWith('\0')) return { kind: 'global', key };
+      return whole ? { kind: 'local', key, def: { name: l.text, node } } : { kind: 'local', key };
+    }
+    if (l.type === 'field_expression') {
+      const field = l.childForFieldName('field')?.text;
+      return field ? { kind: 'field', field } : undefined;
+    }
+    return undefined;
+  };
 
   // Table addresses stored in other initializers: `{ .pf_ops = &xe_pf_ops }`.
   for (const t of tables) {
@@ -237,7 +267,22 @@ function callsThroughTables<C>(
     }
   }
 
+  for (const file of files) for (const fn of file.facts.functions) functionOf.set(scopeOf(file, fn.name), fn);
   for (const file of files) {
+    // File-scope pointers: `static const struct pf_ops *pf_ops = &pf_ops_real;`.
+    const fileScope = scopeOf(file, '');
+    const visitTop = (parent: SyntaxNode) => {
+      for (const c of parent.namedChildren) {
+        if (CONTAINERS.has(c.type)) visitTop(c);
+        else if (c.type === 'declaration')
+          for (const d of c.childrenForFieldName('declarator')) {
+            const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+            const id = value && value.type !== 'initializer_list' ? innermostIdentifier(d.childForFieldName('declarator')) : null;
+            if (id && value) flows.push({ target: { kind: 'global', key: `\0${id.text}` }, expr: value, scope: fileScope });
+          }
+      }
+    };
+    visitTop(file.parsed.tree.rootNode);
     for (const fn of file.facts.functions) {
       const body = functionBody(file, fn);
       if (!body) continue;
@@ -248,20 +293,23 @@ function callsThroughTables<C>(
             const left = node.childForFieldName('left');
             const right = node.childForFieldName('right');
             if (!left || !right || node.childForFieldName('operator')?.text !== '=') break;
-            if (left.type === 'identifier') {
-              const def = { name: left.text, node };
-              flows.push({ target: { kind: 'local', key: `${scope}\0${left.text}`, def }, expr: right, scope });
-            } else if (left.type === 'field_expression') {
-              const field = left.childForFieldName('field')?.text;
-              if (field) flows.push({ target: { kind: 'field', field }, expr: right, scope });
-            }
+            const target = store(left, scope, node);
+            if (target) flows.push({ target, expr: right, scope });
             break;
           }
           case 'init_declarator': {
             const id = innermostIdentifier(node.childForFieldName('declarator'));
             const value = node.childForFieldName('value');
-            if (id && value && value.type !== 'initializer_list')
-              flows.push({ target: { kind: 'local', key: `${scope}\0${id.text}`, def: { name: id.text, node } }, expr: value, scope });
+            if (!id || !value) break;
+            const key = keyOf(scope, id.text);
+            if (value.type !== 'initializer_list')
+              flows.push({ target: { kind: 'local', key, def: { name: id.text, node } }, expr: value, scope });
+            else {
+              // `const struct ggtt_ops *tiles[] = { &v->pf_ops->ggtt, &v->pf_ops->media_ggtt }`
+              for (const el of value.namedChildren)
+                if (el.type !== 'initializer_pair' && el.type !== 'comment')
+                  flows.push({ target: { kind: 'local', key }, expr: el, scope });
+            }
             break;
           }
           case 'return_statement': {
@@ -294,7 +342,7 @@ function callsThroughTables<C>(
     const n = stripped(node);
     switch (n.type) {
       case 'identifier': {
-        for (const v of at.get(n.text) ?? localValues.get(`${scope}\0${n.text}`) ?? []) out.add(v);
+        for (const v of at.get(n.text) ?? localValues.get(keyOf(scope, n.text)) ?? []) out.add(v);
         for (const t of localTables.get(`${scope}\0${n.text}`) ?? fileTables.get(n.text) ?? []) out.add(ref(t.id, ''));
         return out;
       }
@@ -307,7 +355,10 @@ function callsThroughTables<C>(
         for (const v of base) {
           const { id, path } = unref(v);
           const next = path ? `${path}.${field}` : field;
-          if (valid(id, next) && next.split('.').length <= MAX_PATH) out.add(ref(id, next));
+          // A member holding another table's address: `.ggtt = &pf_ggtt_ops`.
+          const held = fileTables.get(tables[id].byPath.get(next)?.fn ?? '');
+          if (held) for (const h of held) out.add(ref(h.id, ''));
+          else if (valid(id, next) && next.split('.').length <= MAX_PATH) out.add(ref(id, next));
         }
         return out;
       }
@@ -317,6 +368,10 @@ function callsThroughTables<C>(
           if (c) for (const v of evaluate(c, scope, at, depth + 1)) out.add(v);
         }
         return out;
+      }
+      case 'subscript_expression': {
+        const arg = n.childForFieldName('argument');
+        return arg ? evaluate(arg, scope, at, depth + 1) : out;
       }
       case 'comma_expression': {
         const right = n.childForFieldName('right');
@@ -348,7 +403,7 @@ function callsThroughTables<C>(
       if (!values.size) continue;
       const t = f.target;
       if (t.kind === 'param') changed = add(paramValues, t.key, values) || changed;
-      if (t.kind === 'local' || t.kind === 'param') changed = add(localValues, t.key, values) || changed;
+      if (t.kind === 'local' || t.kind === 'param' || t.kind === 'global') changed = add(localValues, t.key, values) || changed;
       else if (t.kind === 'field') changed = add(fieldValues, t.field, values) || changed;
       else changed = add(returnValues, t.fn, values) || changed;
     }
@@ -391,7 +446,7 @@ function callsThroughTables<C>(
         refs.add(ref(id, path ? `${path}.${member.text}` : member.text));
       }
       if (!base.size) for (const v of fieldValues.get(member.text) ?? []) refs.add(v);
-    } else if (f.type === 'identifier' && fn.locals.has(f.text)) {
+    } else if (f.type === 'identifier' && (fn.locals.has(f.text) || localValues.has(`\0${f.text}`))) {
       pos = f;
       refs = evaluate(f, scope, at);
     } else continue;
