@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { describeItem, itemAt, normalizeSettings, Workspace } from '../../server/src/engine';
+import { nodeFileSystem } from '../../server/src/node/fsHost';
 import { checkJson, runCli, score, type JsonFinding } from '../support/cli';
 import { REPO } from '../support/kernel';
 
@@ -93,5 +95,23 @@ describe('parent tables fixtures', () => {
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  it('hover names the parent function(s) behind a call through a table', () => {
+    const ws = new Workspace(nodeFileSystem, normalizeSettings({}));
+    const file = path.join(BASE, 'kestrel-oot', 'kestrel_mig.c');
+    const model = ws.driverFor(file).model;
+    // `ret = ops->size(...)` in kestrel_vfio_load_state(): the sub-table depends on the tile.
+    const item = itemAt(model, file, 85, 15);
+    assert.ok(item?.kind === 'parent-call');
+    const text = describeItem(item);
+    assert.match(text, /`ops->size\(\)` is `kestrel_pf_ops_real\.(?:media_)?ggtt\.size`/);
+    assert.match(
+      text,
+      /one of `kestrel_pf_ggtt_size\(\)`, `kestrel_pf_media_ggtt_size\(\)`|one of `kestrel_pf_media_ggtt_size\(\)`, `kestrel_pf_ggtt_size\(\)`/,
+    );
+    const entry = itemAt(model, path.join(BASE, 'kestrel-oot', 'kestrel_main.c'), 29, 12);
+    assert.ok(entry?.kind === 'parent-call');
+    assert.match(describeItem(entry), /Table entry: `kestrel_pf_ops_real\.pause`/);
   });
 });

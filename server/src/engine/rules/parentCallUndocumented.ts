@@ -2,6 +2,7 @@ import { commentsAbove } from '../model/sourceFile';
 import { commentLineFor, functionDocEdit, statementCommentEdit } from '../fixes/documentation';
 import { quickFix, fixableText, suppressionFix } from '../fixes/edits';
 import { describeParentCall } from './describe';
+import type { ParentCallItem } from '../model/driver';
 import type { Rule } from './rule';
 
 /** A call into the parent (PF) driver with no comment a reviewer can check. */
@@ -28,7 +29,7 @@ export const parentCallUndocumented: Rule = {
         anchorLine: commentLineFor(item),
       };
       if (item.documented) {
-        context.pass({ ...at, message: `${c.callee}() calls into ${item.parent}; documented.` });
+        context.pass({ ...at, message: `${shown(item)} calls into ${item.parent}; documented.` });
         continue;
       }
       const how =
@@ -42,7 +43,7 @@ export const parentCallUndocumented: Rule = {
       context.report({
         ...at,
         message:
-          `${c.callee}() ${how} ${item.parent} with no comment: say what is asked of ${item.parent}, ` +
+          `${shown(item)} ${how} ${item.parent} with no comment: say what is asked of ${item.parent}, ` +
           'which userspace-controlled inputs reach it and how they are validated, and why the effect stays ' +
           "within the assigned device (the parent's maintainers must sign off on this interaction).",
       });
@@ -67,3 +68,8 @@ export const parentCallUndocumented: Rule = {
     return finding.item?.kind === 'parent-call' ? describeParentCall(finding.item) : '';
   },
 };
+
+/** How messages name the interaction: `callee()`, or the `->physfn` field read. */
+function shown(item: ParentCallItem): string {
+  return item.call.callee === 'physfn' && item.evidence.kind === 'pf-lookup' ? '->physfn' : `${item.call.callee}()`;
+}
