@@ -85,6 +85,16 @@ ruleTester('parent-call-undocumented', {
       ],
     },
     {
+      name: "a header stub for a parent function configured out is not the driver's own function",
+      file: 'main.c',
+      files: {
+        'main.c': `${P}#include "pf.h"\nstruct ops { int (*pause)(void *pf); };\n${DOC}static const struct ops tbl = {\n\t.pause = wpf_pause,\n};\nstatic int f(struct vd *v)\n{\n\tv->ops = &tbl;\n\treturn v->ops->pause(v->pf);\n}\n`,
+        'pf.h':
+          '#ifndef PF_H\n#define PF_H\n#if IS_ENABLED(CONFIG_WPF)\nint wpf_pause(void *pf);\n#else\nstatic inline int wpf_pause(void *pf)\n{\n\treturn -ENODEV;\n}\n#endif\n#endif\n',
+      },
+      errors: [{ line: 12, name: 'wpf_pause' }],
+    },
+    {
       name: "a typedef'd table",
       files: {
         'main.c': `${ACME}typedef struct acme_ops acme_ops_t;\nstatic const acme_ops_t acme_tbl = {\n\t.pause = &acme_vfmig_pause,\n};\n`,

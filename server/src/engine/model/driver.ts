@@ -196,8 +196,13 @@ interface LocalNames {
 function localNames(files: SourceFile[]): LocalNames {
   const functions = new Map<string, { file: SourceFile; fn: FunctionFact }>();
   const macros = new Set<string>();
+  const prototypes = new Set<string>();
+  for (const file of files) for (const p of file.facts.prototypes) prototypes.add(p);
   for (const file of files) {
-    for (const fn of file.facts.functions) if (!functions.has(fn.name)) functions.set(fn.name, { file, fn });
+    for (const fn of file.facts.functions) {
+      if (functions.has(fn.name) || (prototypes.has(fn.name) && isConfigStub(file, fn))) continue;
+      functions.set(fn.name, { file, fn });
+    }
     for (const m of file.facts.macros) macros.add(m);
   }
   const externs = new Set<string>();
@@ -205,6 +210,25 @@ function localNames(files: SourceFile[]): LocalNames {
     for (const p of file.facts.prototypes) if (!functions.has(p) && !macros.has(p) && !isGenericKernelApi(p)) externs.add(p);
   }
   return { functions, macros, externs };
+}
+
+const CONDITIONAL = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+/**
+ * `#if IS_ENABLED(CONFIG_PF) int pf_pause(...); #else static inline int pf_pause(...) { return -ENODEV; } #endif`
+ * in a header: the definition is a stand-in for a function another driver
+ * implements, so the name stays a prototype declared but not defined.
+ */
+function isConfigStub(file: SourceFile, fn: FunctionFact): boolean {
+  if (!file.path.endsWith('.h')) return false;
+  for (let n = file.parsed.tree.rootNode.descendantForIndex(fn.nameStart).parent; n; n = n.parent) {
+    if (n.type === 'function_definition') continue;
+    // A branch of a conditional with another branch (an include guard has none).
+    if (CONDITIONAL.has(n.type) && ((!n.type.endsWith('if') && !n.type.endsWith('ifdef')) || n.childForFieldName('alternative')))
+      return true;
+    if (n.type === 'translation_unit') return false;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------- handlers
