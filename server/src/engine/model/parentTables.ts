@@ -320,8 +320,13 @@ function callsThroughTables<C>(
           case 'call_expression': {
             const callee = node.childForFieldName('function');
             const target = callee?.type === 'identifier' ? functions.get(callee.text) : undefined;
-            if (target) {
-              const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+            if (callee?.text === 'memcpy') {
+              // `memcpy(&v->ops_copy, &tbl, sizeof(tbl))`
+              const [dst, src] = argumentsOf(node);
+              const to = dst && store(stripped(dst), scope, node);
+              if (to && src) flows.push({ target: to.kind === 'local' ? { kind: 'local', key: to.key } : to, expr: src, scope });
+            } else if (target) {
+              const args = argumentsOf(node);
               const calleeScope = scopeOf(target.file, target.fn.name);
               target.fn.params.forEach((p, i) => {
                 if (args[i]) flows.push({ target: { kind: 'param', key: `${calleeScope}\0${p.name}` }, expr: args[i], scope });
@@ -379,7 +384,14 @@ function callsThroughTables<C>(
       }
       case 'call_expression': {
         const callee = n.childForFieldName('function');
-        return (callee?.type === 'identifier' && returnValues.get(callee.text)) || out;
+        if (callee?.type !== 'identifier') return out;
+        // `kmemdup(&tbl, sizeof(tbl), GFP_KERNEL)`: a copy of the table.
+        const source = COPIES.get(callee.text);
+        if (source !== undefined) {
+          const arg = argumentsOf(n)[source];
+          return arg ? evaluate(arg, scope, at, depth + 1) : out;
+        }
+        return returnValues.get(callee.text) ?? out;
       }
     }
     return out;
@@ -549,6 +561,17 @@ function reachingDefinitions(
     }
     return values;
   };
+}
+
+/** Functions returning a copy of what one argument points at: the argument's index. */
+const COPIES = new Map([
+  ['kmemdup', 0],
+  ['kmemdup_array', 0],
+  ['devm_kmemdup', 1],
+]);
+
+function argumentsOf(call: SyntaxNode): SyntaxNode[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
 }
 
 function ref(id: number, path: string): string {
