@@ -35,6 +35,12 @@ ruleTester('parent-call-undocumented', {
       },
     },
     {
+      name: 'a unit test that points the field at the mock table calls the mock, not the parent',
+      files: {
+        'main.c': `${ACME}${OPS}${DOC}${TABLE}static int mock_pause(void *pf, int vf)\n{\n\treturn 0;\n}\nstatic const struct acme_ops acme_ops_mock = {\n\t.pause = mock_pause,\n};\nstatic void probe(struct acme_vdev *v)\n{\n\tv->ops = &acme_ops_real;\n}\nstatic int test_pause(struct acme_vdev *v)\n{\n\tv->ops = &acme_ops_mock;\n\treturn v->ops->pause(v->pf, 1);\n}\n`,
+      },
+    },
+    {
       name: "the function's doc comment names the member called",
       files: {
         'main.c': `${ACME}${OPS}${DOC}${TABLE}/* f() - quiesce: ops->pause() on the PF, vf checked there. */\nstatic int f(struct acme_vdev *v, int vf)\n{\n\tv->ops = &acme_ops_real;\n\treturn v->ops->pause(v->pf, vf);\n}\n`,

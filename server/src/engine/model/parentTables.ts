@@ -53,6 +53,7 @@ interface Table extends RawTable {
   byPath: Map<string, TableEntry>;
   /** Every entry path and every prefix of one: where a reference into the table can point. */
   prefixes: Set<string>;
+  mock: boolean;
 }
 
 /** A parent interaction found here, for driver.ts to turn into a review item. */
@@ -142,7 +143,8 @@ type Target =
   | { kind: 'local'; key: string; def?: { name: string; node: SyntaxNode } }
   | { kind: 'global'; key: string }
   | { kind: 'param'; key: string }
-  | { kind: 'field'; field: string }
+  /** `def`: `v->field = ...` with `v` a local, a definition of `v.field` in the function. */
+  | { kind: 'field'; field: string; def?: { name: string; node: SyntaxNode } }
   | { kind: 'return'; fn: string };
 
 interface Flow {
@@ -170,7 +172,6 @@ export function tableInteractions<C>(
   const tables: Table[] = [];
   for (const file of files) {
     for (const t of tablesOf(file)) {
-      if (MOCK.test(t.variable)) continue; // a unit test's stand-in for the parent, whatever it is filled with
       const byPath = new Map<string, TableEntry>();
       const prefixes = new Set<string>(['']);
       for (const e of t.entries) {
@@ -178,7 +179,8 @@ export function tableInteractions<C>(
         const parts = e.path.split('.');
         for (let i = 1; i <= parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
       }
-      tables.push({ ...t, id: tables.length, file, byPath, prefixes });
+      // A unit test's stand-in for the parent, whatever it is filled with: followed, never reported.
+      tables.push({ ...t, id: tables.length, file, byPath, prefixes, mock: MOCK.test(t.variable) });
     }
   }
   // The driver's own data (`.id_table = acme_vf_pci_table`, `.pf_ops = &tbl`): never a function of the parent.
@@ -193,6 +195,7 @@ export function tableInteractions<C>(
   };
   let anyParent = false;
   for (const t of tables) {
+    if (t.mock) continue;
     for (const e of t.entries) {
       const verdict = parentOf(e.fn);
       if (!verdict) continue;
@@ -251,9 +254,18 @@ function callsThroughTables<C>(
     }
     if (l.type === 'field_expression') {
       const field = l.childForFieldName('field')?.text;
-      return field ? { kind: 'field', field } : undefined;
+      if (!field) return undefined;
+      const name = whole ? localField(l, scope) : undefined;
+      return name ? { kind: 'field', field, def: { name, node } } : { kind: 'field', field };
     }
     return undefined;
+  };
+  /** `v->field` / `v.field` with `v` a local or parameter: `v.field`, tracked like a local within the function. */
+  const localField = (n: SyntaxNode, scope: string): string | undefined => {
+    const arg = n.childForFieldName('argument');
+    const field = n.childForFieldName('field')?.text;
+    if (arg?.type !== 'identifier' || !field || !functionOf.get(scope)?.locals.has(arg.text)) return undefined;
+    return `${arg.text}.${field}`;
   };
 
   // Table addresses stored in other initializers: `{ .pf_ops = &xe_pf_ops }`.
@@ -355,6 +367,8 @@ function callsThroughTables<C>(
         const field = n.childForFieldName('field')?.text;
         const arg = n.childForFieldName('argument');
         if (!field || !arg) return out;
+        const own = at.size ? localField(n, scope) : undefined;
+        if (own && at.has(own)) return at.get(own)!;
         const base = evaluate(arg, scope, at, depth + 1);
         if (!base.size) return fieldValues.get(field) ?? out;
         for (const v of base) {
@@ -423,54 +437,61 @@ function callsThroughTables<C>(
   // Where a local holds a table reference at a call: the assignments that reach it (`ops = &x->ggtt; ops->load()`).
   const defsByScope = new Map<string, { name: string; node: SyntaxNode; values: Set<string> }[]>();
   for (const f of flows) {
-    if (f.target.kind !== 'local' || !f.target.def) continue;
+    if ((f.target.kind !== 'local' && f.target.kind !== 'field') || !f.target.def) continue;
     const list = defsByScope.get(f.scope) ?? defsByScope.set(f.scope, []).get(f.scope)!;
     list.push({ ...f.target.def, values: evaluate(f.expr, f.scope) });
   }
 
   const reaching = new Map<string, (call: SyntaxNode) => ReadonlyMap<string, Set<string>>>();
-  const out: TableInteraction<C>[] = [];
-  for (const { file, fn, node, scope } of calls) {
-    const callee = node.childForFieldName('function');
-    if (!callee) continue;
-    const f = stripped(callee);
-    const defs = defsByScope.get(scope);
-    let at: ReadonlyMap<string, Set<string>> = overrides;
-    if (defs?.some((d) => d.values.size)) {
-      if (!reaching.has(scope))
-        reaching.set(
-          scope,
-          reachingDefinitions(file, fn, defs, (name) => paramValues.get(`${scope}\0${name}`)),
-        );
-      at = reaching.get(scope)!(node);
-    }
-    let refs: Set<string>;
-    let pos: SyntaxNode;
+  /** The parent functions a call can reach, with the values of locals at the call (`at`). */
+  const reach = (f: SyntaxNode, fn: FunctionFact, scope: string, at: ReadonlyMap<string, Set<string>>) => {
+    const refs = new Set<string>();
     if (f.type === 'field_expression') {
       const member = f.childForFieldName('field');
       const arg = f.childForFieldName('argument');
-      if (!member || !arg) continue;
-      pos = member;
-      refs = new Set();
+      if (!member || !arg) return undefined;
       const base = evaluate(arg, scope, at);
-      for (const v of base.size ? base : []) {
+      for (const v of base) {
         const { id, path } = unref(v);
         refs.add(ref(id, path ? `${path}.${member.text}` : member.text));
       }
       if (!base.size) for (const v of fieldValues.get(member.text) ?? []) refs.add(v);
     } else if (f.type === 'identifier' && (fn.locals.has(f.text) || localValues.has(`\0${f.text}`))) {
-      pos = f;
-      refs = evaluate(f, scope, at);
-    } else continue;
+      for (const v of evaluate(f, scope, at)) refs.add(v);
+    } else return undefined;
     const reached = new Map<string, { table: Table; entry: TableEntry; verdict: C }>();
     for (const v of refs) {
       const { id, path } = unref(v);
-      const entry = tables[id].byPath.get(path);
+      const entry = tables[id].mock ? undefined : tables[id].byPath.get(path);
       if (!entry || reached.has(entry.fn)) continue;
       const verdict = parentOf(entry.fn);
       if (verdict) reached.set(entry.fn, { table: tables[id], entry, verdict });
     }
-    if (!reached.size) continue;
+    return reached;
+  };
+  const out: TableInteraction<C>[] = [];
+  for (const { file, fn, node, scope } of calls) {
+    const callee = node.childForFieldName('function');
+    if (!callee) continue;
+    const f = stripped(callee);
+    const pos = f.type === 'field_expression' ? f.childForFieldName('field') : f;
+    // Flow-insensitive first: most member calls reach no table at all.
+    let reached = pos && reach(f, fn, scope, overrides);
+    if (!pos || !reached?.size) continue;
+    // Then only what the assignments reaching this call allow (`ops = &x->ggtt; ops->load()`).
+    const defs = defsByScope.get(scope);
+    if (defs?.length) {
+      if (!reaching.has(scope))
+        reaching.set(
+          scope,
+          reachingDefinitions(file, fn, defs, (name) => {
+            const dot = name.indexOf('.');
+            return dot < 0 ? paramValues.get(`${scope}\0${name}`) : fieldValues.get(name.slice(dot + 1));
+          }),
+        );
+      reached = reach(f, fn, scope, reaching.get(scope)!(node));
+      if (!reached?.size) continue;
+    }
     const candidates = [...reached.keys()];
     const target = resultTarget(node);
     const context: CallContext = { anchorLines: anchorLinesOf(node), resultLocal: target.local, resultField: target.field };
