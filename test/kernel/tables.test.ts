@@ -110,7 +110,7 @@ describe('parent tables fixtures', () => {
       text,
       /one of `kestrel_pf_ggtt_size\(\)`, `kestrel_pf_media_ggtt_size\(\)`|one of `kestrel_pf_media_ggtt_size\(\)`, `kestrel_pf_ggtt_size\(\)`/,
     );
-    const entry = itemAt(model, path.join(BASE, 'kestrel-oot', 'kestrel_main.c'), 29, 12);
+    const entry = itemAt(model, path.join(BASE, 'kestrel-oot', 'kestrel_main.c'), 30, 12);
     assert.ok(entry?.kind === 'parent-call');
     assert.match(describeItem(entry), /Table entry: `kestrel_pf_ops_real\.pause`/);
   });

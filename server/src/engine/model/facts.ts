@@ -5,6 +5,7 @@
  */
 import type { SyntaxNode, Tree } from '../syntax/cParser';
 import { LineIndex } from '../syntax/text';
+import { hasDirective, initializerEntriesFromText, positionFrom } from './initializerText';
 
 export interface CommentFact {
   start: number;
@@ -1093,7 +1094,7 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
         variable: name,
         line: id.startPosition.row,
         column: id.startPosition.column,
-        members: initializerMembers(value),
+        members: hasDirective(text, value.startIndex, value.endIndex) ? membersFromText(value, text) : initializerMembers(value),
       });
     } else if (fn) {
       facts.localAssigns.push({ fn: fn.name, local: name, refs: refsOfNode(value, text) });
@@ -1104,6 +1105,17 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
 function typedefName(declaration: SyntaxNode): string | undefined {
   const type = declaration.childForFieldName('type');
   return type?.type === 'type_identifier' ? type.text : undefined;
+}
+
+/** A list with `#if` lines among its members, which the tree cannot hold: read from the text (initializerText.ts). */
+function membersFromText(list: SyntaxNode, text: string): OpsMemberFact[] {
+  const { row, column } = list.startPosition;
+  return initializerEntriesFromText(text, list.startIndex, list.endIndex - 1)
+    .filter((e) => e.path.length === 1)
+    .map((e) => {
+      const pos = positionFrom(text, list.startIndex, row, column, e.start);
+      return { member: e.path[0], fn: e.fn, line: pos.row, column: pos.column };
+    });
 }
 
 function initializerMembers(list: SyntaxNode): OpsMemberFact[] {

@@ -23,6 +23,7 @@ import { sets, solveForward } from '../flow/dataflow';
 import type { SyntaxNode } from '../syntax/cParser';
 import { anchorLinesOf, innermostIdentifier, resultTarget, type CallContext, type CallFact, type FunctionFact } from './facts';
 import type { SourceFile } from './sourceFile';
+import { hasDirective, initializerEntriesFromText, positionFrom } from './initializerText';
 
 /** What driver.ts says about a name: a parent API (with its evidence), the driver's own, or neither. */
 export type NameVerdict<C> = C | 'local' | undefined;
@@ -88,7 +89,17 @@ function tablesOf(file: SourceFile): RawTable[] {
     if (!n || value?.type !== 'initializer_list') continue;
     const decl = n.parent?.type === 'declaration' ? n.parent : n;
     const entries: TableEntry[] = [];
-    readList(value, [], [decl.startPosition.row], entries);
+    const text = file.parsed.masked;
+    if (hasDirective(text, value.startIndex, value.endIndex)) {
+      // `#if` between the members: the tree lost some of them, the text has them all.
+      const { row, column } = value.startPosition;
+      const at = (offset: number) => positionFrom(text, value.startIndex, row, column, offset);
+      for (const e of initializerEntriesFromText(text, value.startIndex, value.endIndex - 1)) {
+        const pos = at(e.start);
+        const lines = [...new Set([...e.pairStarts.map((p) => at(p).row), decl.startPosition.row])];
+        entries.push({ path: e.path.join('.'), fn: e.fn, start: e.start, line: pos.row, column: pos.column, anchorLines: lines });
+      }
+    } else readList(value, [], [decl.startPosition.row], entries);
     if (!entries.length) continue;
     const fn = file.facts.functions.find((f) => f.start <= offset && offset < f.end)?.name;
     tables.push({ variable: init.variable, structType: init.structType, fn, entries });
