@@ -25,7 +25,9 @@ export function findingJson(f: Finding) {
     endColumn: f.endColumn + 1,
     kind: f.kind,
     name: f.name,
-    ...(f.kind === 'parent-call' ? { parent: f.parent } : { role: f.role, roles: f.roles, ops: f.ops, kernelDoc: f.kernelDoc }),
+    ...(f.kind === 'parent-call'
+      ? { parent: f.parent, ...(f.via ? { via: f.via } : {}) }
+      : { role: f.role, roles: f.roles, ops: f.ops, kernelDoc: f.kernelDoc }),
     documented: f.documented,
     suppressed: f.suppressed,
     rule: f.rule,

@@ -240,7 +240,12 @@ export class Workspace {
       if (!this.roots.has(dir)) this.roots.set(dir, findKernelRoot(dir, this.host));
       root = this.roots.get(dir);
     }
-    return { settings: this.settings, kernelRoot: root, headers: this.headers };
+    return {
+      settings: this.settings,
+      kernelRoot: root,
+      headers: this.headers,
+      vfioOpsMembers: root ? this.headers.vfioOpsMembers(root) : undefined,
+    };
   }
 
   /** Per file version: an edit to one file re-reads only that file's traits. */

@@ -127,7 +127,8 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
       done.add(c.fn);
       continue;
     }
-    const line = commentLineFor(c);
+    // A table of parent functions: one comment on the table names all its entries.
+    const line = c.entry ? c.context.anchorLines[c.context.anchorLines.length - 1] : commentLineFor(c);
     (byLine.get(line) ?? byLine.set(line, []).get(line)!).push(c);
   }
   for (const [line, calls] of byLine) {

@@ -19,6 +19,7 @@ import {
   parentHeaderForRelative,
   type ParentHeader,
 } from './parents';
+import { physfnLookups, tableInteractions } from './parentTables';
 import type { Settings } from '../settings';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
 import { compareText } from '../syntax/text';
@@ -55,6 +56,14 @@ export interface ParentCallItem {
   documented: boolean;
   docComment?: CommentFact;
   suppressed: string[] | undefined;
+  /** A call through a table of parent functions: the table member called (`ggtt.load`). */
+  via?: string;
+  /** A call through a table: the table, the expression called and every parent function behind it. */
+  pointer?: { table: string; expression: string; candidates: string[] };
+  /** An entry of a table of parent functions: the table and the member. */
+  entry?: { table: string; member: string };
+  /** Length of the name at the position when it is not the callee's (the member of a call through a table). */
+  span?: number;
 }
 
 export interface HandlerWiring {
@@ -105,6 +114,8 @@ export interface DriverContext {
   settings: Settings;
   kernelRoot?: string;
   headers?: HeaderIndex;
+  /** Members of vfio_migration_ops / vfio_log_ops in the kernel tree's include/linux/vfio.h, when there is one. */
+  vfioOpsMembers?: ReadonlySet<string>;
 }
 
 /**
@@ -181,7 +192,7 @@ export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverConte
   };
   if (!kind.ok) return model;
   const local = localNames(files);
-  model.handlers = findHandlers(files, local.functions);
+  model.handlers = findHandlers(files, local.functions, ctx.vfioOpsMembers);
   const found = findParentCalls(dir, files, local, ctx);
   model.parentCalls = found.items;
   model.headerHelpers = found.helpers;
@@ -198,8 +209,13 @@ interface LocalNames {
 function localNames(files: SourceFile[]): LocalNames {
   const functions = new Map<string, { file: SourceFile; fn: FunctionFact }>();
   const macros = new Set<string>();
+  const prototypes = new Set<string>();
+  for (const file of files) for (const p of file.facts.prototypes) prototypes.add(p);
   for (const file of files) {
-    for (const fn of file.facts.functions) if (!functions.has(fn.name)) functions.set(fn.name, { file, fn });
+    for (const fn of file.facts.functions) {
+      if (functions.has(fn.name) || (prototypes.has(fn.name) && isConfigStub(file, fn))) continue;
+      functions.set(fn.name, { file, fn });
+    }
     for (const m of file.facts.macros) macros.add(m);
   }
   const externs = new Set<string>();
@@ -209,9 +225,32 @@ function localNames(files: SourceFile[]): LocalNames {
   return { functions, macros, externs };
 }
 
+const CONDITIONAL = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+/**
+ * `#if IS_ENABLED(CONFIG_PF) int pf_pause(...); #else static inline int pf_pause(...) { return -ENODEV; } #endif`
+ * in a header: the definition is a stand-in for a function another driver
+ * implements, so the name stays a prototype declared but not defined.
+ */
+function isConfigStub(file: SourceFile, fn: FunctionFact): boolean {
+  if (!file.path.endsWith('.h')) return false;
+  for (let n = file.parsed.tree.rootNode.descendantForIndex(fn.nameStart).parent; n; n = n.parent) {
+    if (n.type === 'function_definition') continue;
+    // A branch of a conditional with another branch (an include guard has none).
+    if (CONDITIONAL.has(n.type) && ((!n.type.endsWith('if') && !n.type.endsWith('ifdef')) || n.childForFieldName('alternative')))
+      return true;
+    if (n.type === 'translation_unit') return false;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- handlers
 
-function findHandlers(files: SourceFile[], functions: LocalNames['functions']): HandlerItem[] {
+/** Before Linux 6.0, the migration and dirty-logging handlers were members of vfio_device_ops itself. */
+export const DEVICE_OPS = 'vfio_device_ops';
+
+function findHandlers(files: SourceFile[], functions: LocalNames['functions'], treeMembers?: ReadonlySet<string>): HandlerItem[] {
+  const runtimeMember = (m: string) => RUNTIME_OPS_MEMBER.test(m) || !!treeMembers?.has(m);
   const migrationFops = migrationFileOperations(files, functions);
   const wiringByFn = new Map<string, HandlerWiring[]>();
   const wire = (fnName: string, w: HandlerWiring) => {
@@ -223,14 +262,16 @@ function findHandlers(files: SourceFile[], functions: LocalNames['functions']): 
   for (const file of files) {
     for (const init of file.facts.opsInits) {
       const isFops = init.structType === FILE_OPS && migrationFops.has(init.variable);
-      if (init.structType !== MIGRATION_OPS && init.structType !== LOG_OPS && !isFops) continue;
+      const isDeviceOps = init.structType === DEVICE_OPS;
+      if (init.structType !== MIGRATION_OPS && init.structType !== LOG_OPS && !isFops && !isDeviceOps) continue;
       for (const m of init.members) {
         if (isFops && !MIGRATION_FOPS_MEMBERS.has(m.member)) continue;
+        if (isDeviceOps && !RUNTIME_OPS_MEMBER.test(m.member)) continue;
         wire(m.fn, { ops: init.structType, member: m.member, variable: init.variable, file, line: m.line, column: m.column });
       }
     }
     for (const m of file.facts.memberAssigns) {
-      if (!RUNTIME_OPS_MEMBER.test(m.member)) continue;
+      if (!runtimeMember(m.member)) continue;
       const ops = m.member.startsWith('log_') ? LOG_OPS : MIGRATION_OPS;
       wire(m.fn, { ops, member: m.member, variable: '', file, line: m.line, column: m.column });
     }
@@ -338,7 +379,7 @@ function migrationFileOperations(files: SourceFile[], functions: LocalNames['fun
 
 // ------------------------------------------------------------ parent calls
 
-interface Classified {
+export interface Classified {
   parent: string;
   evidence: Evidence;
 }
@@ -394,7 +435,17 @@ function findParentCalls(
       else if (v) items.push(makeItem(file, call, v, local));
       else if (!isGenericKernelApi(call.callee)) unknown.push({ file, call });
     }
+    // `pdev->physfn`: a PF lookup written as a field read (kernels before pci_physfn(), or habit).
+    for (const l of physfnLookups(file)) items.push(makeItem(file, l.call, { parent: '', evidence: { kind: 'pf-lookup' } }, local, l));
   }
+  // Tables of parent functions, and calls through them.
+  const verdictOf = (name: string): Classified | 'local' | undefined => {
+    if (!verdicts.has(name)) verdicts.set(name, classify(name));
+    const v = verdicts.get(name);
+    // A header helper in a table runs no parent code when called through it either.
+    return v && v !== 'local' && 'helper' in v ? 'local' : v;
+  };
+  for (const t of tableInteractions(files, local.functions, verdictOf)) items.push(makeItem(t.file, t.call, t.verdict, local, t));
 
   // Data flow: handles returned by parent calls, kept in locals or struct fields.
   const handleLocals = new Map<string, string>(); // `${file}\0${fn}\0${local}` -> parent
@@ -498,15 +549,40 @@ function mostCommonParent(items: ParentCallItem[]): string | undefined {
   return best;
 }
 
-function makeItem(file: SourceFile, call: CallFact, v: Classified, local: LocalNames): ParentCallItem {
+/** `found`: an interaction not written as a call (a table entry, a call through a table, `pdev->physfn`), with its context. */
+function makeItem(
+  file: SourceFile,
+  call: CallFact,
+  v: Classified,
+  local: LocalNames,
+  found?: { context: CallContext; via?: string; pointer?: ParentCallItem['pointer']; entry?: ParentCallItem['entry']; span: number },
+): ParentCallItem {
   const fnEntry = call.fn ? local.functions.get(call.fn) : undefined;
   const fn = fnEntry?.file === file ? fnEntry.fn : file.facts.functions.find((f) => f.name === call.fn);
-  const context = callContext(file.parsed.tree, call);
-  const { documented, docComment, suppressed } = callDocumentation(file, call, context, fn);
-  return { kind: 'parent-call', file, call, context, parent: v.parent, evidence: v.evidence, fn, documented, docComment, suppressed };
+  const context = found?.context ?? callContext(file.parsed.tree, call);
+  const member = found?.via?.slice(found.via.lastIndexOf('.') + 1);
+  const { documented, docComment, suppressed } = callDocumentation(file, call, context, fn, member);
+  const item: ParentCallItem = {
+    kind: 'parent-call',
+    file,
+    call,
+    context,
+    parent: v.parent,
+    evidence: v.evidence,
+    fn,
+    documented,
+    docComment,
+    suppressed,
+  };
+  if (found?.via) item.via = found.via;
+  if (found?.pointer) item.pointer = found.pointer;
+  if (found?.entry) item.entry = found.entry;
+  if (found && found.span !== call.callee.length) item.span = found.span;
+  return item;
 }
 
-function callDocumentation(file: SourceFile, call: CallFact, context: CallContext, fn: FunctionFact | undefined) {
+/** `member`: a call through a table is also named by its member, written as one (`->pause`, `.pause`, `pause()`). */
+function callDocumentation(file: SourceFile, call: CallFact, context: CallContext, fn: FunctionFact | undefined, member?: string) {
   let suppressed: string[] | undefined;
   for (const line of context.anchorLines) {
     const above = commentsAbove(file, line);
@@ -517,7 +593,7 @@ function callDocumentation(file: SourceFile, call: CallFact, context: CallContex
   if (fn) {
     const above = commentsAbove(file, fn.startLine);
     suppressed ??= suppressedBy(above);
-    const doc = above.find((c) => !isSuppression(c) && mentionsWord(c.text, call.callee));
+    const doc = above.find((c) => !isSuppression(c) && (mentionsWord(c.text, call.callee) || (!!member && mentionsMember(c.text, member))));
     if (doc) return { documented: true, docComment: doc, suppressed };
   }
   return { documented: false, docComment: undefined, suppressed };
@@ -529,6 +605,10 @@ function mentionsWord(text: string, word: string): boolean {
     if (!isWordCharCode(text.charCodeAt(i - 1)) && !isWordCharCode(text.charCodeAt(i + word.length))) return true;
   }
   return false;
+}
+
+function mentionsMember(text: string, member: string): boolean {
+  return new RegExp(`(?:->|\\.)\\s*${member}\\b|\\b${member}\\(\\)`).test(text);
 }
 
 function isWordCharCode(c: number): boolean {

@@ -5,6 +5,7 @@
  */
 import type { SyntaxNode, Tree } from '../syntax/cParser';
 import { LineIndex } from '../syntax/text';
+import { hasDirective, initializerEntriesFromText, positionFrom } from './initializerText';
 
 export interface CommentFact {
   start: number;
@@ -266,7 +267,7 @@ function refsOfNode(node: SyntaxNode, text: string): Refs {
 }
 
 /** Follows a call's value outwards to the variable or field it is stored in. */
-function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
+export function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
   let n = call;
   let p = n.parent;
   while (
@@ -292,7 +293,7 @@ function resultTarget(call: SyntaxNode): { local?: string; field?: string } {
   return {};
 }
 
-function anchorLinesOf(call: SyntaxNode): number[] {
+export function anchorLinesOf(call: SyntaxNode): number[] {
   const lines: number[] = [];
   let innermostSeen = false;
   for (let p = call.parent; p && p.type !== 'function_definition' && p.type !== 'translation_unit'; p = p.parent) {
@@ -1085,18 +1086,36 @@ function collectDeclaration(node: SyntaxNode, fn: FunctionFact | undefined, fact
     if (d.type !== 'init_declarator') continue;
     const value = d.childForFieldName('value');
     if (!value) continue;
-    if (value.type === 'initializer_list' && structTag()) {
+    // A typedef'd struct (`static const pf_ops_t tbl = { ... }`) is listed under its typedef name.
+    const initType = value.type === 'initializer_list' ? (structTag() ?? (!fn ? typedefName(node) : undefined)) : undefined;
+    if (initType) {
       facts.opsInits.push({
-        structType: structTag()!,
+        structType: initType,
         variable: name,
         line: id.startPosition.row,
         column: id.startPosition.column,
-        members: initializerMembers(value),
+        members: hasDirective(text, value.startIndex, value.endIndex) ? membersFromText(value, text) : initializerMembers(value),
       });
     } else if (fn) {
       facts.localAssigns.push({ fn: fn.name, local: name, refs: refsOfNode(value, text) });
     }
   }
+}
+
+function typedefName(declaration: SyntaxNode): string | undefined {
+  const type = declaration.childForFieldName('type');
+  return type?.type === 'type_identifier' ? type.text : undefined;
+}
+
+/** A list with `#if` lines among its members, which the tree cannot hold: read from the text (initializerText.ts). */
+function membersFromText(list: SyntaxNode, text: string): OpsMemberFact[] {
+  const { row, column } = list.startPosition;
+  return initializerEntriesFromText(text, list.startIndex, list.endIndex - 1)
+    .filter((e) => e.path.length === 1)
+    .map((e) => {
+      const pos = positionFrom(text, list.startIndex, row, column, e.start);
+      return { member: e.path[0], fn: e.fn, line: pos.row, column: pos.column };
+    });
 }
 
 function initializerMembers(list: SyntaxNode): OpsMemberFact[] {

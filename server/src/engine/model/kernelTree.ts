@@ -99,6 +99,28 @@ export class HeaderIndex {
     return helpers;
   }
 
+  /**
+   * The members of `struct vfio_migration_ops` and `struct vfio_log_ops` in the
+   * tree's include/linux/vfio.h: a kernel newer than the engine may add handlers.
+   */
+  vfioOpsMembers(root: string): ReadonlySet<string> | undefined {
+    if (!this.opsMembers.has(root)) {
+      const text = this.readText(path.join(root, 'include', 'linux', 'vfio.h'));
+      this.opsMembers.set(root, text === undefined ? null : structMembers(codeOnly(text), ['vfio_migration_ops', 'vfio_log_ops']));
+    }
+    return this.opsMembers.get(root) ?? undefined;
+  }
+
+  private readonly opsMembers = new Map<string, Set<string> | null>();
+
+  private readText(file: string): string | undefined {
+    const st = this.host.stat(file);
+    if (!st?.isFile || st.size > MAX_HEADER_BYTES) return undefined;
+    const bytes = this.host.readBytes(file);
+    const decoded = bytes && decodeSource(bytes);
+    return decoded && decoded.ok ? decoded.text : undefined;
+  }
+
   private headerDeclarations(file: string): HeaderDeclarations | undefined {
     if (!this.scanned.has(file)) this.scanned.set(file, this.readHeader(file) ?? null);
     return this.scanned.get(file) ?? undefined;
@@ -222,4 +244,17 @@ function headerBodies(text: string, code: string): Map<string, string[] | null> 
     bodies.set(m[1], calledIn(m[3]));
   }
   return bodies;
+}
+
+/** Names of the function-pointer members of the named struct definitions: `int (*name)(...)`. */
+export function structMembers(code: string, structs: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const tag of structs) {
+    const m = new RegExp(`\\bstruct\\s+${tag}\\s*\\{`).exec(code);
+    if (!m) continue;
+    const close = code.indexOf('\n};', m.index);
+    const body = code.slice(m.index + m[0].length, close < 0 ? undefined : close);
+    for (const f of body.matchAll(/\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/g)) names.add(f[1]);
+  }
+  return names;
 }

@@ -30,9 +30,30 @@ function docState(documented: boolean, kernelDoc?: boolean): string {
   return kernelDoc === false ? 'Documented with a plain comment (not kernel-doc).' : 'Documented.';
 }
 
+/** What stands behind a call through a table, or which table an entry fills. */
+function tableText(item: ParentCallItem): string[] {
+  const p = item.pointer;
+  if (p) {
+    const names = p.candidates.map((c) => `\`${c}()\``).join(', ');
+    const which = p.candidates.length > 1 ? `one of ${names}, depending on the path taken` : names;
+    return [
+      '',
+      `Called through a pointer: \`${p.expression}()\` is \`${p.table}.${item.via}\`, a table of parent functions; ` +
+        `the parent function behind it is ${which}.`,
+    ];
+  }
+  if (item.entry)
+    return [
+      '',
+      `Table entry: \`${item.entry.table}.${item.entry.member}\` holds this parent function; every call through it crosses into the parent.`,
+    ];
+  return [];
+}
+
 export function describeParentCall(item: ParentCallItem): string {
   return [
     `**Parent-driver interaction** — \`${item.call.callee}()\` → **${item.parent}**`,
+    ...tableText(item),
     '',
     `Why: ${evidenceText(item)}.`,
     '',
@@ -80,8 +101,8 @@ function firstLine(comment: string): string {
 /** The item whose name is under `offset` in `filePath`, if any. */
 export function itemAt(model: DriverModel, filePath: string, line: number, character: number): ReviewItem | undefined {
   for (const c of model.parentCalls) {
-    if (c.file.path === filePath && c.call.line === line && character >= c.call.column && character <= c.call.column + c.call.callee.length)
-      return c;
+    const span = c.span ?? c.call.callee.length;
+    if (c.file.path === filePath && c.call.line === line && character >= c.call.column && character <= c.call.column + span) return c;
   }
   for (const h of model.handlers) {
     if (

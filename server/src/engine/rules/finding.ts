@@ -29,6 +29,8 @@ export interface Finding {
   endColumn: number;
   name: string;
   parent?: string;
+  /** A call through a table of parent functions: the table member called. */
+  via?: string;
   role?: string;
   roles?: string[];
   ops?: string;

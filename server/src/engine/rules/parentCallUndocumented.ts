@@ -18,8 +18,15 @@ function what(item: ParentCallItem): string {
   return item.evidence.kind === 'pf-lookup' ? `SR-IOV PF lookup (${item.parent})` : `call into parent driver ${item.parent}`;
 }
 
+/** How a call that is not a plain call reaches the parent: through a table's pointer, or as a table entry. */
+function through(item: ParentCallItem): string {
+  if (item.pointer) return ` through ${item.pointer.expression}()`;
+  if (item.entry) return ` in .${item.entry.member} of table ${item.entry.table}`;
+  return '';
+}
+
 function callees(items: ParentCallItem[]): string {
-  const names = [...new Set(items.map((c) => `${c.call.callee}()`))];
+  const names = [...new Set(items.map((c) => shown(c)))];
   return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
 }
 
@@ -39,15 +46,23 @@ export const parentCallUndocumented: Rule = {
     const pending = new Map<FunctionFact, ParentCallItem[]>();
     for (const item of context.model.parentCalls) {
       const c = item.call;
-      const at = { file: item.file, line: c.line, column: c.column, name: c.callee, item, anchorLine: commentLineFor(item) };
+      const at = {
+        file: item.file,
+        line: c.line,
+        column: c.column,
+        endColumn: c.column + (item.span ?? c.callee.length),
+        name: c.callee,
+        item,
+        anchorLine: commentLineFor(item),
+      };
       if (item.documented) {
-        context.pass({ ...at, message: `${c.callee}() calls into ${item.parent}; documented.` });
+        context.pass({ ...at, message: `${shown(item)} calls into ${item.parent}; documented.` });
       } else if (perFunction && item.fn && open(item, ID, context.settings)) {
         // Listed with --all as its own item; reported once for its function below.
-        context.pass({ ...at, message: `${c.callee}() calls into ${item.parent}; not documented.` });
+        context.pass({ ...at, message: `${shown(item)} calls into ${item.parent}; not documented.` });
         (pending.get(item.fn) ?? pending.set(item.fn, []).get(item.fn)!).push(item);
       } else {
-        context.report({ ...at, message: `undocumented ${what(item)}: ${c.callee}()` });
+        context.report({ ...at, message: `undocumented ${what(item)}: ${shown(item)}${through(item)}` });
       }
     }
     for (const [fn, items] of pending) {
@@ -72,7 +87,7 @@ export const parentCallUndocumented: Rule = {
           path: c.file.path,
           line: c.call.line,
           column: c.call.column,
-          message: `${what(c)}: ${c.call.callee}()`,
+          message: `${what(c)}: ${shown(c)}${through(c)}`,
         })),
         data: { calls: items },
       });
@@ -137,4 +152,9 @@ function groupFixes(
   }
   fixes.push(suppressionFix(file, ID, finding.anchorLine, `${fn.name}()`));
   return fixes;
+}
+
+/** How messages name the interaction: `callee()`, or the `->physfn` field read. */
+function shown(item: ParentCallItem): string {
+  return item.call.callee === 'physfn' && item.evidence.kind === 'pf-lookup' ? '->physfn' : `${item.call.callee}()`;
 }

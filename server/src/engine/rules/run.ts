@@ -110,7 +110,10 @@ function toFinding(rule: Rule, r: Report, severity: Severity | 'none'): Finding 
     ...(item ? { item } : {}),
     ...(r.data !== undefined ? { data: r.data } : {}),
   };
-  if (item?.kind === 'parent-call') base.parent = item.parent;
+  if (item?.kind === 'parent-call') {
+    base.parent = item.parent;
+    if (item.via) base.via = item.via;
+  }
   if (item?.kind === 'migration-handler') {
     const roles = [...new Set(item.wiring.map((w) => w.member))];
     Object.assign(base, { role: roles[0], roles, ops: item.wiring[0].ops, kernelDoc: item.kernelDoc });
