@@ -14,6 +14,7 @@ import { writeAllSync } from '../node/syncOutput';
 import type * as AtomicWrite from '../node/atomicWrite';
 import type { AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
+import { runKernelDoc } from './kernelDoc';
 import { runReport } from './report';
 import { mergeTargets, walkPaths, type Target } from './discover';
 import { isCheckWorker, parallelCandidates, parallelCheck, WorkerPool } from './parallel';
@@ -24,6 +25,7 @@ const VERSION = toolVersion();
 
 const USAGE = `usage: vfio-variant check [options] PATH...
        vfio-variant report [--format markdown|json|html] [--kernel-tree DIR] DRIVER_DIR
+       vfio-variant kernel-doc [-Wall] FILE...   (scripts/kernel-doc -none -Wall, ported)
 
 Finds calls into parent (PF) drivers and migration state handlers in vfio-pci
 variant drivers that lack the documentation reviewers ask for.
@@ -59,6 +61,7 @@ export async function main(
   writeHooks: AtomicWriteOptions = {},
 ): Promise<number> {
   try {
+    if (argv[0] === 'kernel-doc') return runKernelDoc(argv.slice(1), io);
     return argv[0] === 'report' ? runReport(argv.slice(1), io) : await run(argv, io, writeHooks);
   } catch (e) {
     if (e instanceof UsageError) {

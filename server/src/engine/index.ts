@@ -12,3 +12,11 @@ export type { SourceFile } from './model/sourceFile';
 export type { FileStat } from './host';
 export { buildReport } from './report/report';
 export { renderReport, type ReportFormat } from './report/render';
+export {
+  checkKernelDoc,
+  formatKernelDocWarning,
+  KernelDocChecker,
+  toByteString,
+  type KernelDocOptions,
+  type KernelDocWarning,
+} from './kerneldoc/check';

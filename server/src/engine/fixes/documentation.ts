@@ -7,7 +7,8 @@
 import type { DriverModel, HandlerItem, ParentCallItem } from '../model/driver';
 import type { FunctionFact } from '../model/facts';
 import type { Settings } from '../settings';
-import { commentsAbove, type SourceFile } from '../model/sourceFile';
+import { commentsAbove, suppressionRules, type SourceFile } from '../model/sourceFile';
+import { kernelDocFixAll } from './kernelDoc';
 import { overviewEdit } from './driverFixes';
 import { fixableText, insertLines, type CodeFix, type TextEdit } from './edits';
 import { commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, type ParentCallGroup } from './templates';
@@ -17,6 +18,7 @@ const PARENT_RULE = 'parent-call-undocumented';
 const HANDLER_RULE = 'migration-handler-undocumented';
 const KERNEL_DOC_RULE = 'migration-handler-not-kernel-doc';
 const OVERVIEW_RULE = 'migration-overview-missing';
+const KERNEL_DOC_INVALID_RULE = 'kernel-doc-invalid';
 
 /** The line above which a comment on this call goes: its statement, skipping `} else if` heads. */
 export function commentLineFor(item: ParentCallItem): number {
@@ -132,6 +134,15 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
   }
   for (const [line, calls] of byLine) {
     edits.push(insertLines(file, line, parentStatementComment(groupsOf(calls), file.lines.indentOf(line))));
+  }
+  if (settings.severity[KERNEL_DOC_INVALID_RULE] !== 'off') {
+    // Warnings on existing kernel-doc comments; a suppression above the comment keeps it as it is.
+    const suppressed = (line0: number) =>
+      commentsAbove(file, line0).some((c) => {
+        const rules = suppressionRules(c);
+        return !!rules && (rules.length === 0 || rules.includes(KERNEL_DOC_INVALID_RULE));
+      });
+    edits.push(...kernelDocFixAll(file, (w) => !w.comment || suppressed(w.comment.start - 1)));
   }
   if (!edits.length) return undefined;
   edits.sort((a, b) => a.offset - b.offset);
