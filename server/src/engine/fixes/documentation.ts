@@ -11,6 +11,7 @@ import { commentsAbove, suppressionRules, type SourceFile } from '../model/sourc
 import { kernelDocFixAll } from './kernelDoc';
 import { overviewEdit } from './driverFixes';
 import { fixableText, insertLines, type CodeFix, type TextEdit } from './edits';
+import { handlerFacts, apiSummaries } from './derivedText';
 import { commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, type ParentCallGroup } from './templates';
 
 // The documentation rules whose fixes fix-all combines (their ids, not their modules: no cycle).
@@ -51,14 +52,14 @@ export function handlerOf(model: DriverModel, file: SourceFile, fn: FunctionFact
   return model.handlers.find((h) => h.file === file && h.fn === fn);
 }
 
-export function handlerDocFor(h: HandlerItem, calls: ParentCallItem[], description?: string[]): string[] {
+export function handlerDocFor(model: DriverModel, h: HandlerItem, calls: ParentCallItem[], description?: string[]): string[] {
   const indent = h.file.lines.indentOf(h.fn.startLine);
-  return handlerDoc(h.fn, h.wiring, groupsOf(calls), indent, description);
+  return handlerDoc(h.fn, h.wiring, groupsOf(calls), indent, description, handlerFacts(model, h), apiSummaries(model, calls));
 }
 
 /** Kernel-doc inserted above an undocumented handler, listing its pending parent calls. */
 export function handlerDocEdit(model: DriverModel, h: HandlerItem, settings: Settings): TextEdit {
-  return insertLines(h.file, h.fn.startLine, handlerDocFor(h, pendingCallsIn(model, h.file, h.fn, settings)));
+  return insertLines(h.file, h.fn.startLine, handlerDocFor(model, h, pendingCallsIn(model, h.file, h.fn, settings)));
 }
 
 /** A handler's plain comment rewritten as kernel-doc, keeping its text as the description. */
@@ -66,7 +67,7 @@ export function convertPlainComment(model: DriverModel, h: HandlerItem, settings
   const c = h.docComment!;
   const file = h.file;
   const start = file.lines.lineStart(c.startLine);
-  const lines = handlerDocFor(h, pendingCallsIn(model, file, h.fn, settings), commentBody(c.text));
+  const lines = handlerDocFor(model, h, pendingCallsIn(model, file, h.fn, settings), commentBody(c.text));
   return { path: file.path, offset: start, length: c.end - start, newText: lines.join(file.lines.eol) };
 }
 
@@ -80,7 +81,11 @@ export function statementCommentEdit(model: DriverModel, item: ParentCallItem, s
   return insertLines(
     file,
     line,
-    parentStatementComment(groupsOf(sameStatement.length ? sameStatement : [item]), file.lines.indentOf(line)),
+    parentStatementComment(
+      groupsOf(sameStatement.length ? sameStatement : [item]),
+      file.lines.indentOf(line),
+      apiSummaries(model, sameStatement.length ? sameStatement : [item]),
+    ),
   );
 }
 
@@ -93,7 +98,9 @@ export function functionDocEdit(
 ): { edit: TextEdit; count: number } {
   const calls = pendingCallsIn(model, file, fn, settings);
   const handler = handlerOf(model, file, fn);
-  const lines = handler ? handlerDocFor(handler, calls) : parentFunctionDoc(fn, groupsOf(calls), file.lines.indentOf(fn.startLine));
+  const lines = handler
+    ? handlerDocFor(model, handler, calls)
+    : parentFunctionDoc(fn, groupsOf(calls), file.lines.indentOf(fn.startLine), apiSummaries(model, calls));
   return { edit: insertLines(file, fn.startLine, lines), count: calls.length };
 }
 
@@ -125,7 +132,7 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
     if (c.fn && commentsAbove(file, c.fn.startLine).length === 0) {
       const calls = pendingCallsIn(model, file, c.fn, settings);
       const fnIndent = file.lines.indentOf(c.fn.startLine);
-      edits.push(insertLines(file, c.fn.startLine, parentFunctionDoc(c.fn, groupsOf(calls), fnIndent)));
+      edits.push(insertLines(file, c.fn.startLine, parentFunctionDoc(c.fn, groupsOf(calls), fnIndent, apiSummaries(model, calls))));
       done.add(c.fn);
       continue;
     }
@@ -133,7 +140,7 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
     (byLine.get(line) ?? byLine.set(line, []).get(line)!).push(c);
   }
   for (const [line, calls] of byLine) {
-    edits.push(insertLines(file, line, parentStatementComment(groupsOf(calls), file.lines.indentOf(line))));
+    edits.push(insertLines(file, line, parentStatementComment(groupsOf(calls), file.lines.indentOf(line), apiSummaries(model, calls))));
   }
   if (settings.severity[KERNEL_DOC_INVALID_RULE] !== 'off') {
     // Warnings on existing kernel-doc comments; a suppression above the comment keeps it as it is.

@@ -311,7 +311,7 @@ export class KernelDocChecker {
       this.state = S.BODY;
       this.contents = '';
       this.section = SECTION_DEFAULT;
-      if ((m = /[-:](.*)/.exec(_))) {
+      if ((m = /[-:]([^\n]*)/.exec(_))) {
         let descr = m[1];
         descr = sub(descr, '^\\s*', '');
         descr = sub(descr, '\\s*$', '');
@@ -524,8 +524,8 @@ export class KernelDocChecker {
   private syscallMunge(): void {
     let p = this.prototype.replace(/[\r\n]+/g, ' ');
     const isVoid = /SYSCALL_DEFINE0/.test(p);
-    p = p.replace(/SYSCALL_DEFINE.*\(/, 'long sys_');
-    if (/long (sys_.*?),/.test(p)) p = p.replace(',', '(');
+    p = p.replace(/SYSCALL_DEFINE[^\n]*\(/, 'long sys_');
+    if (/long (sys_[^\n]*?),/.test(p)) p = p.replace(',', '(');
     else if (isVoid) p = p.replace(')', '(void)');
     if (!isVoid) {
       let count = 0;
@@ -543,11 +543,11 @@ export class KernelDocChecker {
     const p = this.prototype;
     let name: string | undefined;
     let m: RegExpExecArray | null;
-    if ((m = /TRACE_EVENT\((.*?),/.exec(p))) name = m[1];
-    if ((m = /DEFINE_SINGLE_EVENT\((.*?),/.exec(p))) name = m[1];
-    if ((m = /DEFINE_EVENT\((.*?),(.*?),/.exec(p))) name = m[2];
+    if ((m = /TRACE_EVENT\(([^\n]*?),/.exec(p))) name = m[1];
+    if ((m = /DEFINE_SINGLE_EVENT\(([^\n]*?),/.exec(p))) name = m[1];
+    if ((m = /DEFINE_EVENT\(([^\n]*?),([^\n]*?),/.exec(p))) name = m[2];
     if (name !== undefined) name = sub(name, '^\\s+', '');
-    const args = /TP_PROTO\((.*?)\)/.exec(p)?.[1];
+    const args = /TP_PROTO\(([^\n]*?)\)/.exec(p)?.[1];
     if (name === undefined || name === '0' || args === undefined || args === '0') {
       this.warn('tracepoint-unrecognized', `Unrecognized tracepoint format: \n${p}\n`);
     } else {
@@ -673,9 +673,9 @@ export class KernelDocChecker {
     for (const sx of sects) {
       let err = true;
       for (const px of prms) {
-        let clean = px.replace(/\[.*\]/, '');
+        let clean = px.replace(/\[[^\n]*\]/, '');
         clean = sub(clean, ATTRIBUTE, '', 'i');
-        clean = clean.replace(/\[.*/, '');
+        clean = clean.replace(/\[[^\n]*/, '');
         if (clean === sx) {
           err = false;
           break;
@@ -699,7 +699,7 @@ export class KernelDocChecker {
     // Commas inside function pointer parameters become '#' for the split.
     while (/\([^),]+,/.test(args)) args = args.replace(/(\([^),]+),/g, '$1#');
     for (let arg of split(splitter, args)) {
-      arg = arg.replace(/\/\*.*\*\//, '');
+      arg = arg.replace(/\/\*[^\n]*\*\//, '');
       arg = sub(arg, '\\sPOS0?\\s', ' ');
       arg = sub(arg, '^\\s*', '');
       arg = sub(arg, '\\s*$', '');
@@ -707,13 +707,13 @@ export class KernelDocChecker {
       let m: RegExpExecArray | null;
       if (arg.startsWith('#')) {
         this.pushParameter(arg, '', declarationName);
-      } else if (/\(.+\)[\t\n\v\f\r ]*\(/.test(arg)) {
+      } else if (/\([^\n]+\)[\t\n\v\f\r ]*\(/.test(arg)) {
         arg = arg.replace(/#/g, ',');
         m = /[^(]+\(\*?[\t\n\v\f\r ]*([\w[\].]*)[\t\n\v\f\r ]*\)/.exec(arg);
         const param = m ? m[1] : '';
         this.saveStructActual(param);
         this.pushParameter(param, 'function pointer', declarationName);
-      } else if (/\(.+\)[\t\n\v\f\r ]*\[/.test(arg)) {
+      } else if (/\([^\n]+\)[\t\n\v\f\r ]*\[/.test(arg)) {
         arg = arg.replace(/#/g, ',');
         m = re('[^\\(]+\\(\\s*\\*\\s*([\\w\\[\\]\\.]*?)\\s*(\\s*\\[\\s*[\\w]+\\s*\\]\\s*)*\\)').exec(arg);
         const param = m ? m[1] : '';
@@ -741,7 +741,7 @@ export class KernelDocChecker {
           if ((pm = re('^(\\*+)\\s*(.*)').exec(param))) {
             this.saveStructActual(pm[2]);
             this.pushParameter(pm[2], `${type} ${pm[1]}`, declarationName);
-          } else if ((pm = /(.*?):(\w+)/.exec(param))) {
+          } else if ((pm = /([^\n]*?):(\w+)/.exec(param))) {
             if (type !== '') {
               this.saveStructActual(pm[1]);
               this.pushParameter(pm[1], `${type}:${pm[2]}`, declarationName);
@@ -758,7 +758,7 @@ export class KernelDocChecker {
   private pushParameter(param: string, type: string, declarationName: string): void {
     if (this.anonStructUnion && type === '' && param === '}') return;
     this.anonStructUnion = false;
-    param = param.replace(/[[)].*/, '');
+    param = param.replace(/[[)][^\n]*/, '');
     if (type === '' && /\.\.\.$/.test(param)) {
       if (/\w\.\.\.$/.test(param)) param = param.replace(/\.\.\.$/, '');
       const d = this.parameterdescs.get(param);
@@ -866,7 +866,7 @@ export class KernelDocChecker {
             arg = sub(arg, '^\\s+', '');
             arg = sub(arg, '\\s+$', '');
             arg = sub(arg, ':\\s*\\d+\\s*', '', 'g');
-            arg = arg.replace(/\[.*\]/g, '');
+            arg = arg.replace(/\[[^\n]*\]/g, '');
             arg = sub(arg, '\\s*,\\s*', ',', 'g');
             const tm = re('(.*)\\s+([\\S+,]+)').exec(arg);
             if (!tm) {

@@ -8,7 +8,7 @@
 const WS = '\\t\\n\\v\\f\\r ';
 
 /** Perl regex source -> JavaScript regex source. */
-export function perlSource(src: string, extended = false): string {
+export function perlSource(src: string, extended = false, dotAll = false): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
@@ -43,6 +43,11 @@ export function perlSource(src: string, extended = false): string {
       out += '(?=\\n?$)';
       continue;
     }
+    // Perl's `.` matches everything but `\n` (JavaScript's also refuses `\r`, U+2028, U+2029).
+    if (c === '.') {
+      out += dotAll ? '[\\s\\S]' : '[^\\n]';
+      continue;
+    }
     out += c;
   }
   return out;
@@ -55,7 +60,7 @@ export function re(src: string, flags = ''): RegExp {
   const key = `${flags}/${src}`;
   let r = cache.get(key);
   if (!r) {
-    r = new RegExp(perlSource(src, flags.includes('x')), flags.replace('x', ''));
+    r = new RegExp(perlSource(src, flags.includes('x'), flags.includes('s')), flags.replace('x', ''));
     cache.set(key, r);
   }
   if (r.global) r.lastIndex = 0;

@@ -20,6 +20,7 @@ import {
   type ParentHeader,
 } from './parents';
 import type { Settings } from '../settings';
+import type { ApiDocLookup } from './apiDocs';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
 import { compareText } from '../syntax/text';
 
@@ -89,6 +90,8 @@ export interface DriverModel {
   handlers: HandlerItem[];
   /** Directory-level items (driverChecks.ts), filled in by the workspace. */
   driverItems?: DriverItem[];
+  /** Parent APIs' kernel-doc in the kernel tree (apiDocs.ts), filled in by the workspace. */
+  apiDocs?: ApiDocLookup;
 }
 
 export interface DriverContext {
