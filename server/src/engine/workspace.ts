@@ -14,7 +14,7 @@ import { RuleRunner, ruleById, type Finding, type FindingOptions } from './rules
 import { decodeSource, type FileSystemHost } from './host';
 import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './model/kernelTree';
 import { MaintainersIndex } from './maintainers/maintainers';
-import { ApiDocIndex } from './model/apiDocs';
+import { ApiDocIndex, attachApiDocs } from './model/apiDocs';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { createSourceFile, updateSourceFile, type SourceFile } from './model/sourceFile';
 
@@ -140,7 +140,7 @@ export class Workspace {
     const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
     const context = this.context(dir);
     const model = analyzeDriver(dir, files, context, kind);
-    if (context.kernelRoot) model.apiDocs = this.apiDocs.forTree(context.kernelRoot);
+    if (context.kernelRoot) attachApiDocs(model, this.apiDocs.forTree(context.kernelRoot));
     for (const f of files)
       if (f.parsed.gaveUp) notices.push({ path: f.path, message: 'not analysed: the parser gave up (the text is mostly not C)' });
     const entry = { key, model, notices };

@@ -10,7 +10,7 @@
 import * as path from 'path';
 import { decodeSource, type FileSystemHost } from '../host';
 import { entriesFor, treeRelative, type MaintainersEntry, type MaintainersIndex } from '../maintainers/maintainers';
-import type { ParentCallItem } from './driver';
+import type { DriverModel, ParentCallItem } from './driver';
 import { KNOWN_PARENTS, parentHeaderFor } from './parents';
 
 export interface ApiDoc {
@@ -180,4 +180,17 @@ class TreeApiDocs implements ApiDocLookup {
     }
     return this.files.get(file) ?? undefined;
   }
+}
+
+const modelOfCall = new WeakMap<ParentCallItem, DriverModel>();
+
+/** Gives a model its kernel-tree lookup; its parent calls then find their API's docs and their siblings (hover). */
+export function attachApiDocs(model: DriverModel, lookup: ApiDocLookup): void {
+  model.apiDocs = lookup;
+  for (const c of model.parentCalls) modelOfCall.set(c, model);
+}
+
+/** The model a parent call belongs to, when the workspace attached one. */
+export function modelOf(item: ParentCallItem): DriverModel | undefined {
+  return modelOfCall.get(item);
 }
