@@ -157,8 +157,47 @@ export function stateArcs(model: DriverModel, h: HandlerItem): StateArc[] {
         arcs.push({ from, to, where: lf.fn.name, line: lf.file.lines.positionAt(br.condStart).line, parentCalls: [...unique.values()] });
       }
     }
+    // `switch (new) { case VFIO_DEVICE_STATE_Y: ... }`: arcs into Y from any state (out of Y for `switch (cur)`).
+    for (const sw of switchCases(lf)) {
+      const isFrom = FROM_NAME.test(sw.subject) && !TO_NAME.test(sw.subject);
+      if (!isFrom && !TO_NAME.test(sw.subject)) continue;
+      const [from, to] = isFrom ? [sw.state, 'any'] : ['any', sw.state];
+      const key = `${from}>${to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const unique = new Map<string, { callee: string; parent: string }>();
+      for (const c of parentCallsIn(model, lf, sw.start, sw.end, locals))
+        unique.set(c.call.callee, { callee: c.call.callee, parent: c.parent });
+      arcs.push({ from, to, where: lf.fn.name, line: lf.file.lines.positionAt(sw.start).line, parentCalls: [...unique.values()] });
+    }
   }
   return arcs;
+}
+
+/** `case VFIO_DEVICE_STATE_X:` labels of `switch (subject)` statements in a function, each with the code up to the next label. */
+function switchCases(lf: LocalFunction): { subject: string; state: string; start: number; end: number }[] {
+  const text = codeText(lf.file);
+  const out: { subject: string; state: string; start: number; end: number }[] = [];
+  const re = /\bswitch\s*\(/g;
+  re.lastIndex = lf.fn.start;
+  for (let m = re.exec(text); m && m.index < lf.fn.end; m = re.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = matching(text, open, lf.fn.end);
+    if (close < 0) continue;
+    const brace = text.indexOf('{', close);
+    const end = brace < 0 ? -1 : matching(text, brace, lf.fn.end);
+    if (end < 0) continue;
+    const subject = text.slice(open + 1, close).trim();
+    const body = text.slice(brace, end);
+    const labels = [...body.matchAll(/\b(?:case\s+([\w\s|+]+?)|default)\s*:(?!:)/g)];
+    labels.forEach((l, i) => {
+      const states = [...(l[1] ?? '').matchAll(/VFIO_DEVICE_STATE_(\w+)/g)].map((x) => x[1]);
+      const from = brace + l.index! + l[0].length;
+      const to = i + 1 < labels.length ? brace + labels[i + 1].index! : end;
+      for (const state of states) out.push({ subject, state, start: from, end: to });
+    });
+  }
+  return out;
 }
 
 /** The text of `if` conditions and assignments in a function that bound a position or length. */
