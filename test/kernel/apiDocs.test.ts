@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeItem, normalizeSettings, Workspace } from '../../server/src/engine';
+import { buildReport, describeItem, normalizeSettings, renderReport, Workspace } from '../../server/src/engine';
 import { stateArcs, releaseFacts, boundsChecks } from '../../server/src/engine/model/derived';
 import { nodeFileSystem } from '../../server/src/node/fsHost';
 import { ensureKernel } from '../support/kernel';
@@ -46,5 +46,14 @@ describe('parent API docs and derived facts (Linux 6.12)', () => {
     const r = releaseFacts(m, release);
     assert.ok(r.frees.includes('kfree'));
     assert.deepEqual(r.reset?.fns, ['mlx5vf_pci_aer_reset_done']);
+  });
+
+  it('report: the arcs, a Mermaid diagram of them and the paste-able facts', () => {
+    const r = buildReport(ws, path.join(root, 'drivers/vfio/pci/pds'));
+    assert.equal(r.migration.derived.arcs.length, 8);
+    assert.match(r.migration.derived.mermaid, /^stateDiagram-v2\n {4}STOP --> STOP_COPY/);
+    assert.match(r.migration.derived.text, /pds_vfio_set_device_state\(\):\n {2}State arcs handled/);
+    const md = renderReport(r, 'markdown');
+    assert.match(md, /### Derived from the code[\s\S]*```mermaid\nstateDiagram-v2/);
   });
 });
