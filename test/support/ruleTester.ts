@@ -70,7 +70,11 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
           assert.equal(mine[i].severity, rule!.meta.defaultSeverity);
         });
         if (!rule!.meta.fixable || c.output === null) {
-          assert.equal(ws.fixes(file, mine[0]).find((f) => f.preferred), undefined, 'no preferred fix expected');
+          assert.equal(
+            ws.fixes(file, mine[0]).find((f) => f.preferred),
+            undefined,
+            'no preferred fix expected',
+          );
           return;
         }
         // The preferred fix resolves the finding it was offered for, and nothing new appears.
@@ -79,7 +83,14 @@ export function ruleTester(ruleId: string, cases: { valid: RuleCase[]; invalid: 
         assert.ok(fix, 'a preferred quick fix is offered');
         if (c.output !== undefined) {
           const doc = ws.driverFor(file).model.files.find((f) => f.path === file)!;
-          assert.equal(applyEdits(doc.text, fix.edits.filter((e) => e.path === file)), c.output, 'fixed text (output)');
+          assert.equal(
+            applyEdits(
+              doc.text,
+              fix.edits.filter((e) => e.path === file),
+            ),
+            c.output,
+            'fixed text (output)',
+          );
         }
         let after: Finding[];
         if (fix.edits.every((e) => e.path === file)) {
