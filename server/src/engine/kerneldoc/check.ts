@@ -102,6 +102,8 @@ const DOC_INLINE_ONELINE = '^\\s*/\\*\\*\\s*(@[\\w\\s]+):\\s*(.*)\\s*\\*/\\s*$';
 const ATTRIBUTE = '__attribute__\\s*\\(\\([a-z0-9,_\\*\\s\\(\\)]*\\)\\)';
 const TYPE_PARAM = '\\@(\\w*((\\.\\w+)|(->\\w+))*(\\.\\.\\.)?)';
 
+const CONTINUED = re('\\\\\\s*$');
+
 /** Perl's `s/re/rep/`: replaces and says whether it did. */
 function subst(s: string, r: RegExp, rep: string | ((...m: string[]) => string)): [string, boolean] {
   r.lastIndex = 0;
@@ -113,11 +115,6 @@ function subst(s: string, r: RegExp, rep: string | ((...m: string[]) => string))
 
 function sub(s: string, src: string, rep: string | ((...m: string[]) => string), flags = ''): string {
   return subst(s, re(src, flags), rep)[0];
-}
-
-/** Lines as Perl's `<FH>` returns them: each with its `\n`, the last one maybe without. */
-function perlLines(text: string): string[] {
-  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
 /** UTF-16 text -> the byte string Perl would read (UTF-8 bytes as Latin-1 characters). */
@@ -192,23 +189,43 @@ export class KernelDocChecker {
   check(file: string, bytes: string): KernelDocWarning[] {
     this.file = file;
     this.warnings = [];
-    const lines = perlLines(bytes);
     // The script sets `$. = 1` before reading each file; from the second file of a run on,
     // that lands on the reused IN_FILE handle, so its line numbers there are one too high.
     let n = this.filesRead++ > 0 ? 1 : 0;
-    for (let k = 0; k < lines.length; k++) {
-      let line = lines[k];
+    const len = bytes.length;
+    // Lines are sliced only when they can matter: outside comments, a `/**` line at column 0
+    // or a line continued by a backslash (which swallows the next line).
+    let nextBackslash = bytes.indexOf('\\');
+    let from = 0;
+    const nextLine = (): string => {
+      const nl = bytes.indexOf('\n', from);
+      const end = nl < 0 ? len : nl + 1;
+      const line = bytes.slice(from, end);
+      from = end;
       n++;
-      // while (!/^ \*/ && s/\\\s*$//) { $_ .= <IN_FILE>; }
-      while (!line.startsWith(' *')) {
-        const [joined, did] = subst(line, re('\\\\\\s*$'), '');
-        if (!did) break;
-        line = joined;
-        if (k + 1 < lines.length) {
-          line += lines[++k];
+      return line;
+    };
+    while (from < len) {
+      if (this.state === S.NORMAL) {
+        if (nextBackslash >= 0 && nextBackslash < from) nextBackslash = bytes.indexOf('\\', from);
+        const nl = bytes.indexOf('\n', from);
+        const end = nl < 0 ? len : nl + 1;
+        if (!bytes.startsWith('/**', from) && (nextBackslash < 0 || nextBackslash >= end)) {
+          from = end;
           n++;
+          continue;
         }
       }
+      let line = nextLine();
+      // while (!/^ \*/ && s/\\\s*$//) { $_ .= <IN_FILE>; }
+      while (line.includes('\\') && !line.startsWith(' *')) {
+        const [joined, did] = subst(line, CONTINUED, '');
+        if (!did) break;
+        line = joined;
+        if (from < len) line += nextLine();
+      }
+      // Outside comments only a `/**` line at column 0 matters (and tabs do not change that).
+      if (this.state === S.NORMAL && !line.startsWith('/**')) continue;
       this.lineNo = n;
       this.line = expandTabs(line);
       this.step();

@@ -53,15 +53,16 @@ export function perlSource(src: string, extended = false, dotAll = false): strin
   return out;
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, Map<string, RegExp>>();
 
 /** A compiled Perl regex (flags: JavaScript's, plus `x`). Cached by source and flags. */
 export function re(src: string, flags = ''): RegExp {
-  const key = `${flags}/${src}`;
-  let r = cache.get(key);
+  let byFlags = cache.get(flags);
+  if (!byFlags) cache.set(flags, (byFlags = new Map()));
+  let r = byFlags.get(src);
   if (!r) {
     r = new RegExp(perlSource(src, flags.includes('x'), flags.includes('s')), flags.replace('x', ''));
-    cache.set(key, r);
+    byFlags.set(src, r);
   }
   if (r.global) r.lastIndex = 0;
   return r;
