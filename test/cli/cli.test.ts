@@ -152,3 +152,23 @@ function writeConfig(dir: string, cfg: unknown): string {
   fs.writeFileSync(p, JSON.stringify(cfg));
   return p;
 }
+
+describe('vfio-variant kernel-doc', () => {
+  it("prints the script's warnings for any C file, exits 1 on warnings and 0 when clean", () => {
+    const dir = tempDriver({
+      'a.c': '/**\n * f() - does\n * @x: gone\n */\nint f(int n)\n{\n\treturn n;\n}\n',
+      'b.c': '/**\n * g() - does\n * @n: count\n *\n * Return: n\n */\nint g(int n)\n{\n\treturn n;\n}\n',
+    });
+    const r = runCli(['kernel-doc', 'a.c', 'b.c'], dir);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(
+      r.stderr,
+      "a.c:6: warning: Function parameter or struct member 'n' not described in 'f'\n" +
+        "a.c:6: warning: Excess function parameter 'x' description in 'f'\n" +
+        "a.c:6: warning: No description found for return value of 'f'\n",
+    );
+    assert.deepEqual([runCli(['kernel-doc', '-none', '-Wall', 'b.c'], dir).status, runCli(['kernel-doc', 'b.c'], dir).stderr], [0, '']);
+    assert.equal(runCli(['kernel-doc'], dir).status, 2);
+  });
+});

@@ -14,6 +14,7 @@ import { writeAllSync } from '../node/syncOutput';
 import type * as AtomicWrite from '../node/atomicWrite';
 import type { AtomicWriteOptions } from '../node/atomicWrite';
 import { findConfig, loadConfig } from './config';
+import { runKernelDoc } from './kernelDoc';
 import { runReport } from './report';
 import { CHANGE_USAGE, isChangeCheck, runChangeCheck } from './changes';
 import { runCc } from './cc';
@@ -30,6 +31,7 @@ const USAGE = `usage: vfio-variant check [options] PATH...
 ${CHANGE_USAGE.replace(/\n\n[^]*$/, '')}
        vfio-variant report [--format markdown|json|html|text] [--kernel-tree DIR] DRIVER_DIR
        vfio-variant cc [--no-rolestats] [--separator SEP] [DRIVER_DIR|PATCH...|--patch FILE|-]
+       vfio-variant kernel-doc [-Wall] FILE...   (scripts/kernel-doc -none -Wall, ported)
 
 Finds calls into parent (PF) drivers and migration state handlers in vfio-pci
 variant drivers that lack the documentation reviewers ask for.
@@ -66,6 +68,7 @@ export async function main(
   writeHooks: AtomicWriteOptions = {},
 ): Promise<number> {
   try {
+    if (argv[0] === 'kernel-doc') return runKernelDoc(argv.slice(1), io);
     return argv[0] === 'report' ? runReport(argv.slice(1), io) : (changeCommand(argv, io) ?? (await run(argv, io, writeHooks)));
   } catch (e) {
     const message = e instanceof UsageError ? e.message : `internal error: ${(e as Error).message}`;

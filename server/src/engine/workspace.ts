@@ -14,6 +14,7 @@ import { RuleRunner, ruleById, type Finding, type FindingOptions } from './rules
 import { decodeSource, type FileSystemHost } from './host';
 import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './model/kernelTree';
 import { MaintainersIndex } from './maintainers/maintainers';
+import { ApiDocIndex, attachApiDocs } from './model/apiDocs';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { createSourceFile, updateSourceFile, type SourceFile } from './model/sourceFile';
 
@@ -53,6 +54,7 @@ export class Workspace {
   private readonly models = new Map<string, { key: string; model: DriverModel; notices: Notice[] }>();
   private headers: HeaderIndex;
   private maintainersIndex: MaintainersIndex;
+  private apiDocs: ApiDocIndex;
   private driverChecks: DriverChecks;
   private readonly roots = new Map<string, string | undefined>();
   private readonly flow = new FlowQueries();
@@ -65,6 +67,7 @@ export class Workspace {
   ) {
     this.headers = new HeaderIndex(host);
     this.maintainersIndex = new MaintainersIndex(host);
+    this.apiDocs = new ApiDocIndex(host, this.maintainersIndex);
     this.driverChecks = new DriverChecks(this.maintainersIndex);
     if (settings) this.settings = settings;
   }
@@ -158,7 +161,9 @@ export class Workspace {
     const kind = classifySources(sources, (src) => this.traitsOf(src as DriverSource));
     // Files of a directory that cannot matter are never parsed.
     const files = kind.ok ? sources.map((s) => s.file()) : sources.filter((s) => s.open).map((s) => s.file());
-    const model = analyzeDriver(dir, files, this.context(dir), kind);
+    const context = this.context(dir);
+    const model = analyzeDriver(dir, files, context, kind);
+    if (context.kernelRoot) attachApiDocs(model, this.apiDocs.forTree(context.kernelRoot));
     for (const f of files)
       if (f.parsed.gaveUp) notices.push({ path: f.path, message: 'not analysed: the parser gave up (the text is mostly not C)' });
     const entry = { key, model, notices };

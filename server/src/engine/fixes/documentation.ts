@@ -7,9 +7,11 @@
 import type { DriverModel, HandlerItem, ParentCallItem } from '../model/driver';
 import type { FunctionFact } from '../model/facts';
 import type { Settings } from '../settings';
-import { commentsAbove, type SourceFile } from '../model/sourceFile';
+import { commentsAbove, suppressionRules, type SourceFile } from '../model/sourceFile';
+import { kernelDocFixAll } from './kernelDoc';
 import { overviewEdit } from './driverFixes';
 import { fixableText, insertLines, type CodeFix, type TextEdit } from './edits';
+import { handlerFacts, apiSummaries } from './derivedText';
 import { commentBody, handlerDoc, parentFunctionDoc, parentStatementComment, type ParentCallGroup } from './templates';
 
 // The documentation rules whose fixes fix-all combines (their ids, not their modules: no cycle).
@@ -17,6 +19,7 @@ const PARENT_RULE = 'parent-call-undocumented';
 const HANDLER_RULE = 'migration-handler-undocumented';
 const KERNEL_DOC_RULE = 'migration-handler-not-kernel-doc';
 const OVERVIEW_RULE = 'migration-overview-missing';
+const KERNEL_DOC_INVALID_RULE = 'kernel-doc-invalid';
 
 /** The line above which a comment on this call goes: its statement, skipping `} else if` heads. */
 export function commentLineFor(item: ParentCallItem): number {
@@ -49,14 +52,14 @@ export function handlerOf(model: DriverModel, file: SourceFile, fn: FunctionFact
   return model.handlers.find((h) => h.file === file && h.fn === fn);
 }
 
-export function handlerDocFor(h: HandlerItem, calls: ParentCallItem[], description?: string[]): string[] {
+export function handlerDocFor(model: DriverModel, h: HandlerItem, calls: ParentCallItem[], description?: string[]): string[] {
   const indent = h.file.lines.indentOf(h.fn.startLine);
-  return handlerDoc(h.fn, h.wiring, groupsOf(calls), indent, description);
+  return handlerDoc(h.fn, h.wiring, groupsOf(calls), indent, description, handlerFacts(model, h), apiSummaries(model, calls));
 }
 
 /** Kernel-doc inserted above an undocumented handler, listing its pending parent calls. */
 export function handlerDocEdit(model: DriverModel, h: HandlerItem, settings: Settings): TextEdit {
-  return insertLines(h.file, h.fn.startLine, handlerDocFor(h, pendingCallsIn(model, h.file, h.fn, settings)));
+  return insertLines(h.file, h.fn.startLine, handlerDocFor(model, h, pendingCallsIn(model, h.file, h.fn, settings)));
 }
 
 /** A handler's plain comment rewritten as kernel-doc, keeping its text as the description. */
@@ -64,7 +67,7 @@ export function convertPlainComment(model: DriverModel, h: HandlerItem, settings
   const c = h.docComment!;
   const file = h.file;
   const start = file.lines.lineStart(c.startLine);
-  const lines = handlerDocFor(h, pendingCallsIn(model, file, h.fn, settings), commentBody(c.text));
+  const lines = handlerDocFor(model, h, pendingCallsIn(model, file, h.fn, settings), commentBody(c.text));
   return { path: file.path, offset: start, length: c.end - start, newText: lines.join(file.lines.eol) };
 }
 
@@ -78,7 +81,11 @@ export function statementCommentEdit(model: DriverModel, item: ParentCallItem, s
   return insertLines(
     file,
     line,
-    parentStatementComment(groupsOf(sameStatement.length ? sameStatement : [item]), file.lines.indentOf(line)),
+    parentStatementComment(
+      groupsOf(sameStatement.length ? sameStatement : [item]),
+      file.lines.indentOf(line),
+      apiSummaries(model, sameStatement.length ? sameStatement : [item]),
+    ),
   );
 }
 
@@ -91,7 +98,9 @@ export function functionDocEdit(
 ): { edit: TextEdit; count: number } {
   const calls = pendingCallsIn(model, file, fn, settings);
   const handler = handlerOf(model, file, fn);
-  const lines = handler ? handlerDocFor(handler, calls) : parentFunctionDoc(fn, groupsOf(calls), file.lines.indentOf(fn.startLine));
+  const lines = handler
+    ? handlerDocFor(model, handler, calls)
+    : parentFunctionDoc(fn, groupsOf(calls), file.lines.indentOf(fn.startLine), apiSummaries(model, calls));
   return { edit: insertLines(file, fn.startLine, lines), count: calls.length };
 }
 
@@ -123,7 +132,7 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
     if (c.fn && commentsAbove(file, c.fn.startLine).length === 0) {
       const calls = pendingCallsIn(model, file, c.fn, settings);
       const fnIndent = file.lines.indentOf(c.fn.startLine);
-      edits.push(insertLines(file, c.fn.startLine, parentFunctionDoc(c.fn, groupsOf(calls), fnIndent)));
+      edits.push(insertLines(file, c.fn.startLine, parentFunctionDoc(c.fn, groupsOf(calls), fnIndent, apiSummaries(model, calls))));
       done.add(c.fn);
       continue;
     }
@@ -132,7 +141,16 @@ export function fixAllInFile(model: DriverModel, file: SourceFile, settings: Set
     (byLine.get(line) ?? byLine.set(line, []).get(line)!).push(c);
   }
   for (const [line, calls] of byLine) {
-    edits.push(insertLines(file, line, parentStatementComment(groupsOf(calls), file.lines.indentOf(line))));
+    edits.push(insertLines(file, line, parentStatementComment(groupsOf(calls), file.lines.indentOf(line), apiSummaries(model, calls))));
+  }
+  if (settings.severity[KERNEL_DOC_INVALID_RULE] !== 'off') {
+    // Warnings on existing kernel-doc comments; a suppression above the comment keeps it as it is.
+    const suppressed = (line0: number) =>
+      commentsAbove(file, line0).some((c) => {
+        const rules = suppressionRules(c);
+        return !!rules && (rules.length === 0 || rules.includes(KERNEL_DOC_INVALID_RULE));
+      });
+    edits.push(...kernelDocFixAll(file, (w) => !w.comment || suppressed(w.comment.start - 1)));
   }
   if (!edits.length) return undefined;
   edits.sort((a, b) => a.offset - b.offset);

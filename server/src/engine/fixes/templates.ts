@@ -82,11 +82,16 @@ function wrap(first: string, text: string, indent: string, lead: string): string
   return lines;
 }
 
-function parentLines(groups: ParentCallGroup[], indent: string, lead: string): string[] {
+function parentLines(groups: ParentCallGroup[], indent: string, lead: string, summaries?: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   for (const g of groups) {
-    const calls = [...new Set(g.callees)].map((c) => `${c}()`).join(', ');
-    out.push(...wrap(`Parent calls (${g.parent}):`, calls + '.', indent, lead));
+    const callees = [...new Set(g.callees)];
+    out.push(...wrap(`Parent calls (${g.parent}):`, callees.map((c) => `${c}()`).join(', ') + '.', indent, lead));
+    // What each API does, from its kernel-doc in the kernel tree.
+    for (const c of callees) {
+      const s = summaries?.get(c);
+      if (s) out.push(...wrap('-', safe(`${c}(): ${s}`), indent, lead));
+    }
   }
   const parents = [...new Set(groups.map((g) => g.parent))].join(', ');
   out.push(...wrap('Request:', `TODO: what is asked of ${parents}, and for which device.`, indent, lead));
@@ -105,6 +110,74 @@ function render(indent: string, body: string[], kernelDoc: boolean): string[] {
   return [`${indent}/*${kernelDoc ? '*' : ''}`, ...body.map((l) => (l === '' ? `${indent} *` : `${indent} * ${l}`)), `${indent} */`];
 }
 
+/**
+ * What each role is asked beyond what the code shows: the acceptance questions that
+ * fit it (by id), and role questions. A `.release` handler is not asked how the device
+ * state is composed; a set_state handler is asked about its arcs.
+ */
+const ROLE_QUESTIONS: Record<string, { acceptance: AcceptancePrompt['id'][]; questions: [string, string][] }> = {
+  migration_set_state: {
+    acceptance: ['parent'],
+    questions: [
+      ['Arcs:', 'TODO: what the device does on each arc, and which arcs are left for vfio_mig_get_next_state() to chain.'],
+      ['On failure:', 'TODO: the state the device is left in when an arc fails.'],
+    ],
+  },
+  migration_get_state: {
+    acceptance: [],
+    questions: [['Reads:', 'TODO: where the current state comes from, and what keeps it consistent.']],
+  },
+  migration_get_data_size: {
+    acceptance: [],
+    questions: [['Estimate:', 'TODO: how the size is computed, and whether it can change once the device is stopped.']],
+  },
+  log_start: {
+    acceptance: ['parent', 'validation'],
+    questions: [['Tracking:', 'TODO: which IOVA ranges and page size are tracked, and the limits on them.']],
+  },
+  log_stop: {
+    acceptance: ['parent'],
+    questions: [['Tracking:', 'TODO: what tracking state is torn down, and how a concurrent report is kept out.']],
+  },
+  log_read_and_clear: {
+    acceptance: ['validation'],
+    questions: [['Tracking:', 'TODO: how the IOVA range is checked, and how the dirty bitmap is filled.']],
+  },
+  read: { acceptance: ['composition', 'hidden'], questions: [] },
+  write: { acceptance: ['composition', 'validation'], questions: [] },
+  unlocked_ioctl: {
+    acceptance: ['validation'],
+    questions: [['Ioctls:', 'TODO: which ioctls are handled (VFIO_MIG_GET_PRECOPY_INFO, ...), and what they report.']],
+  },
+  compat_ioctl: { acceptance: ['validation'], questions: [['Ioctls:', 'TODO: which ioctls are handled, and what they report.']] },
+  release: {
+    acceptance: [],
+    questions: [['In flight:', 'TODO: what happens to a transfer still in progress, and to the device state the file held.']],
+  },
+};
+
+/** Every role question's prompt, for doc-template-unfilled to recognise. */
+export const ROLE_PROMPTS: readonly string[] = [...new Set(Object.values(ROLE_QUESTIONS).flatMap((r) => r.questions.map((q) => q[1])))];
+
+/** Facts derived from the code (derived.ts), already phrased, one paragraph each: kept as written. */
+export interface DerivedFacts {
+  paragraphs: { heading: string; text: string; items?: string[] }[];
+}
+
+/** Text that is safe inside a kernel-doc comment (no comment delimiters). */
+function safe(text: string): string {
+  return text.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+}
+
+function derivedLines(facts: DerivedFacts | undefined, indent: string, lead: string): string[] {
+  const out: string[] = [];
+  for (const p of facts?.paragraphs ?? []) {
+    out.push('', ...wrap(p.heading, safe(p.text), indent, lead));
+    for (const item of p.items ?? []) out.push(...wrap('-', safe(item), indent, lead));
+  }
+  return out;
+}
+
 /** kernel-doc for a migration handler. `description` keeps an existing plain comment's text. */
 export function handlerDoc(
   fn: FunctionFact,
@@ -112,20 +185,32 @@ export function handlerDoc(
   parents: ParentCallGroup[],
   indent: string,
   description: string[] = [],
+  facts?: DerivedFacts,
+  summaries?: ReadonlyMap<string, string>,
 ): string[] {
   const lead = ' * ';
   const first = roles[0];
   const summary = ROLE_SUMMARY[first.member] ?? `Migration handler for ${first.ops}.${first.member}`;
   const wired = [...new Set(roles.map((r) => `${r.ops}.${r.member}${r.variable ? ` in ${r.variable}` : ''}`))].join(', ');
+  const members = [...new Set(roles.map((r) => r.member))];
+  const known = members.filter((m) => ROLE_QUESTIONS[m]);
+  const acceptance = known.length
+    ? ACCEPTANCE_PROMPTS.filter((q) => known.some((m) => ROLE_QUESTIONS[m].acceptance.includes(q.id)))
+    : ACCEPTANCE_PROMPTS;
+  const questions = [...new Map(known.flatMap((m) => ROLE_QUESTIONS[m].questions).map((q) => [q.join(' '), q])).values()];
+  const asked = [
+    ...acceptance.flatMap((q) => wrap(q.heading, q.prompt, indent, lead)),
+    ...questions.flatMap(([h, q]) => wrap(h, q, indent, lead)),
+  ];
   const body = [
     `${fn.name}() - ${summary}`,
     ...paramLines(fn, indent, lead),
     '',
     ...(description.length ? [...description, ''] : []),
     ...wrap('Wired as', `${wired}.`, indent, lead),
-    '',
-    ...ACCEPTANCE_PROMPTS.flatMap((q) => wrap(q.heading, q.prompt, indent, lead)),
-    ...(parents.length ? ['', ...parentLines(parents, indent, lead)] : []),
+    ...derivedLines(facts, indent, lead),
+    ...(asked.length ? ['', ...asked] : []),
+    ...(parents.length ? ['', ...parentLines(parents, indent, lead, summaries)] : []),
     '',
     'Context: TODO: process context; which locks are held or taken.',
     ...(fn.returnsValue ? ['', 'Return: TODO: describe the return value.'] : []),
@@ -134,21 +219,26 @@ export function handlerDoc(
 }
 
 /** kernel-doc for a function that talks to the parent driver (not a handler). */
-export function parentFunctionDoc(fn: FunctionFact, parents: ParentCallGroup[], indent: string): string[] {
+export function parentFunctionDoc(
+  fn: FunctionFact,
+  parents: ParentCallGroup[],
+  indent: string,
+  summaries?: ReadonlyMap<string, string>,
+): string[] {
   const lead = ' * ';
   const body = [
     `${fn.name}() - TODO: summarize what this function does`,
     ...paramLines(fn, indent, lead),
     '',
-    ...parentLines(parents, indent, lead),
+    ...parentLines(parents, indent, lead, summaries),
     ...(fn.returnsValue ? ['', 'Return: TODO: describe the return value.'] : []),
   ];
   return render(indent, body, true);
 }
 
 /** Plain block comment above one statement that calls the parent driver. */
-export function parentStatementComment(parents: ParentCallGroup[], indent: string): string[] {
-  return render(indent, parentLines(parents, indent, ' * '), false);
+export function parentStatementComment(parents: ParentCallGroup[], indent: string, summaries?: ReadonlyMap<string, string>): string[] {
+  return render(indent, parentLines(parents, indent, ' * ', summaries), false);
 }
 
 export function suppressionComment(rule: string, indent: string): string[] {

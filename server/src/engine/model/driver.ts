@@ -21,6 +21,7 @@ import {
 } from './parents';
 import { physfnLookups, tableInteractions } from './parentTables';
 import type { Settings } from '../settings';
+import type { ApiDocLookup } from './apiDocs';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
 import { compareText } from '../syntax/text';
 
@@ -108,6 +109,8 @@ export interface DriverModel {
   headerHelpers: HeaderHelperCall[];
   /** Directory-level items (driverChecks.ts), filled in by the workspace. */
   driverItems?: DriverItem[];
+  /** Parent APIs' kernel-doc in the kernel tree (apiDocs.ts), filled in by the workspace. */
+  apiDocs?: ApiDocLookup;
 }
 
 export interface DriverContext {

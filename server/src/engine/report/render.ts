@@ -92,6 +92,17 @@ export function renderMarkdown(r: ReportModel, opts: RenderOptions = {}): string
       out.push(`| ${link(h.at, `${h.name}()`)} | ${h.roles.map(code).join(', ')} | ${doc} | ${h.comment ? md(h.comment) : ''} |`);
     }
     out.push('');
+    const d = r.migration.derived;
+    if (d.arcs.length || d.text) {
+      out.push('### Derived from the code', '');
+      if (d.arcs.length) {
+        out.push('| Arc | Where | Parent calls |', '| --- | --- | --- |');
+        for (const a of d.arcs)
+          out.push(`| ${code(`${a.from} -> ${a.to}`)} | ${link(a.at, `${a.where}()`)} | ${a.parentCalls.map(md).join(', ') || 'none'} |`);
+        out.push('', '```mermaid', d.mermaid, '```', '');
+      }
+      if (d.text) out.push('Paste-able:', '', '```text', d.text, '```', '');
+    }
   }
 
   out.push('## Acceptance questions', '');

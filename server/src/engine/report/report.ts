@@ -15,6 +15,8 @@
 import * as path from 'path';
 import { assessQuestions, docBlocks, type DocSource, type QuestionResult } from '../model/acceptance';
 import { LOG_OPS, MIGRATION_OPS, type DriverModel, type ParentCallItem } from '../model/driver';
+import { stateArcs } from '../model/derived';
+import { handlerFacts } from '../fixes/derivedText';
 import { decodeSource, type FileSystemHost } from '../host';
 import { scanHeader } from '../model/kernelTree';
 import {
@@ -92,6 +94,18 @@ export interface ReportHandler {
   comment?: string;
 }
 
+/** What the code says about the migration handlers (model/derived.ts), ready to paste into a cover letter. */
+export interface ReportDerived {
+  /** Arcs of the set_state handler, each with its parent calls (`callee() (parent)`). */
+  arcs: { from: string; to: string; where: string; at: ReportLocation; parentCalls: string[] }[];
+  /** Per handler: the facts its kernel-doc template is pre-filled with. */
+  handlers: { name: string; facts: { heading: string; text: string; items?: string[] }[] }[];
+  /** The above as plain text. */
+  text: string;
+  /** A Mermaid state diagram of the implemented arcs. */
+  mermaid: string;
+}
+
 export interface ReportOps {
   type: string;
   variable: string;
@@ -144,7 +158,7 @@ export interface ReportModel {
   };
   summary: string[];
   parents: ReportParent[];
-  migration: { ops: ReportOps[]; handlers: ReportHandler[] };
+  migration: { ops: ReportOps[]; handlers: ReportHandler[]; derived: ReportDerived };
   docBlocks: { title: string; at: ReportLocation }[];
   questions: ReportQuestion[];
   maintainers: ReportMaintainers;
@@ -153,6 +167,40 @@ export interface ReportModel {
 }
 
 const at = (p: string, line0: number): ReportLocation => ({ path: p, line: line0 + 1 });
+
+function derivedOf(model: DriverModel): ReportDerived {
+  const setState = model.handlers.find((h) => h.wiring.some((w) => w.member === 'migration_set_state'));
+  const arcs = (setState ? stateArcs(model, setState) : []).map((a) => ({
+    from: a.from,
+    to: a.to,
+    where: a.where,
+    at: at(model.files.find((f) => f.facts.functions.some((fn) => fn.name === a.where))?.path ?? setState!.file.path, a.line),
+    parentCalls: a.parentCalls.map((c) => `${c.callee}() (${c.parent})`),
+  }));
+  const handlers = model.handlers.map((h) => ({ name: h.fn.name, facts: handlerFacts(model, h).paragraphs })).filter((h) => h.facts.length);
+  const text: string[] = [];
+  for (const h of handlers) {
+    text.push(`${h.name}():`);
+    for (const p of h.facts) {
+      text.push(`  ${p.heading} ${p.text}`);
+      for (const i of p.items ?? []) text.push(`    - ${i}`);
+    }
+  }
+  const node = (s: string) => (s === 'any' ? 'ANY' : s);
+  const mermaid = [
+    'stateDiagram-v2',
+    ...arcs.map((a) => {
+      const parents = new Map<string, number>();
+      for (const c of a.parentCalls) {
+        const p = /\(([^)]+)\)$/.exec(c)?.[1] ?? '';
+        parents.set(p, (parents.get(p) ?? 0) + 1);
+      }
+      const label = [...parents].map(([p, n]) => `${n} ${p} call${n > 1 ? 's' : ''}`).join(', ');
+      return `    ${node(a.from)} --> ${node(a.to)}${label ? ` : ${label}` : ''}`;
+    }),
+  ].join('\n');
+  return { arcs, handlers, text: text.join('\n'), mermaid };
+}
 
 /** First line of a comment's text, without comment markers. */
 export function commentFirstLine(text: string): string {
@@ -208,6 +256,7 @@ export function buildReport(ws: Workspace, dir: string, opts: ReportOptions = {}
     ...(h.docComment ? { comment: commentFirstLine(h.docComment.text) } : {}),
   }));
   const ops = opsOf(model);
+  const derived = derivedOf(model);
   const blocks = docBlocks(model.files);
   const handlerDocs: DocSource[] = model.handlers
     .filter((h) => h.docComment)
@@ -237,7 +286,7 @@ export function buildReport(ws: Workspace, dir: string, opts: ReportOptions = {}
     },
     summary: [],
     parents,
-    migration: { ops, handlers },
+    migration: { ops, handlers, derived },
     docBlocks: blocks.map((b) => ({ title: b.label.replace(/^DOC:\s*/, ''), at: at(b.file.path, b.comment.startLine) })),
     questions,
     maintainers,

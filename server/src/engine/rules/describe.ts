@@ -1,6 +1,7 @@
 /** Human explanations of review items, in Markdown: hovers in the editor, reports later. */
 import * as path from 'path';
 import type { DriverModel, HandlerItem, ParentCallItem, ReviewItem } from '../model/driver';
+import { modelOf } from '../model/apiDocs';
 import { KNOWN_PARENTS } from '../model/parents';
 
 function evidenceText(item: ParentCallItem): string {
@@ -50,6 +51,42 @@ function tableText(item: ParentCallItem): string[] {
   return [];
 }
 
+/** Escapes Markdown emphasis and code marks in text taken from sources. */
+function md(text: string): string {
+  return text.replace(/[_*`[\]<>]/g, '\\$&');
+}
+
+/** The API's kernel-doc summary and owner from the kernel tree, and every call site in the driver. */
+function apiSection(item: ParentCallItem): string[] {
+  const model = modelOf(item);
+  if (!model) return [];
+  const out: string[] = [];
+  const doc = model.apiDocs?.lookup(item);
+  if (doc) {
+    out.push(`**\`${item.call.callee}()\`**: ${md(doc.summary)}`, `— \`${doc.relPath}:${doc.line + 1}\``, '');
+    if (doc.owner) {
+      const people = doc.owner.maintainers.map((p) => md(p.text));
+      const lists = doc.owner.lists.map((l) => md(l.address));
+      out.push(
+        `Owned by **${md(doc.owner.title)}** (MAINTAINERS)` +
+          (people.length ? `: ${people.join(', ')}` : '') +
+          (lists.length ? `; list ${lists.join(', ')}` : '') +
+          '.',
+        '',
+      );
+    }
+  }
+  const sites = model.parentCalls.filter((c) => c.call.callee === item.call.callee);
+  out.push(`Called ${sites.length} time(s) in this driver:`);
+  for (const c of sites.slice(0, 20))
+    out.push(
+      `- \`${path.basename(c.file.path)}:${c.call.line + 1}\`${c.call.fn ? ` in \`${c.call.fn}()\`` : ''}${c.documented ? '' : ' (not documented)'}`,
+    );
+  if (sites.length > 20) out.push(`- ... and ${sites.length - 20} more`);
+  out.push('');
+  return out;
+}
+
 export function describeParentCall(item: ParentCallItem): string {
   return [
     `**Parent-driver interaction** — \`${item.call.callee}()\` → **${item.parent}**`,
@@ -57,6 +94,7 @@ export function describeParentCall(item: ParentCallItem): string {
     '',
     `Why: ${evidenceText(item)}.`,
     '',
+    ...apiSection(item),
     "Reviewers of vfio-pci variant drivers need sign-off from the parent driver's maintainers for this " +
       'interaction, and want to know that it creates no exploitable interface and that unchecked userspace ' +
       'data has no effect beyond the assigned device.',

@@ -1,4 +1,4 @@
-import { ACCEPTANCE_PROMPTS } from '../fixes/templates';
+import { ACCEPTANCE_PROMPTS, ROLE_PROMPTS } from '../fixes/templates';
 import type { CommentFact } from '../model/facts';
 import { isSuppression } from '../model/sourceFile';
 import type { Rule } from './rule';
@@ -24,6 +24,16 @@ export const TEMPLATE_PROMPTS: readonly { pattern: RegExp; asks: string }[] = [
   { pattern: literal('TODO: describe the return value.'), asks: 'the return value' },
   { pattern: literal('TODO: summarize what this function does'), asks: 'a summary' },
   { pattern: literal('TODO: why no review note is needed here'), asks: 'the reason for the suppression' },
+  ...ROLE_PROMPTS.map((p) => ({ pattern: literal(p), asks: p.replace(/^TODO: /, '').split(/[,.]/)[0] })),
+  // Facts the code could not show (fixes/derivedText.ts).
+  { pattern: literal('TODO: list the arcs.'), asks: 'the state arcs' },
+  { pattern: literal('TODO: say what bounds them.'), asks: 'the bounds on *pos and len' },
+  { pattern: literal('TODO: say what serializes it.'), asks: 'the locking' },
+  { pattern: literal('TODO: say what it releases.'), asks: 'what it releases' },
+  { pattern: literal('TODO: say why a concurrent reset is safe.'), asks: 'why a concurrent reset is safe' },
+  // kernel-doc-invalid's fixes (fixes/kernelDoc.ts).
+  { pattern: literal('TODO: short description'), asks: 'a short description' },
+  { pattern: new RegExp(String.raw`TODO: what ${NAME}\(\) returns, and when`), asks: 'the return value' },
   // Snippets only.
   { pattern: literal('TODO: what the function does, in more detail.'), asks: 'a description' },
   {
@@ -31,6 +41,10 @@ export const TEMPLATE_PROMPTS: readonly { pattern: RegExp; asks: string }[] = [
     asks: 'the stream layout',
   },
   { pattern: literal('TODO: move the device from vf->mig_state to next_state.'), asks: 'the state transitions' },
+  { pattern: literal('TODO: the checks that bound them.'), asks: 'the bounds on *pos and len' },
+  { pattern: literal('TODO: the lock that protects the file.'), asks: 'the locking' },
+  { pattern: literal('TODO: what it releases.'), asks: 'what it releases' },
+  { pattern: literal('TODO: the lock it takes, and whether reset takes it too.'), asks: 'the locking' },
 ];
 
 function literal(text: string): RegExp {

@@ -1,5 +1,6 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
 import { docTemplateUnfilled } from './docTemplateUnfilled';
+import { kernelDocInvalid } from './kernelDocInvalid';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   migrationOverviewMissing,
   maintainersEntryMissing,
   docTemplateUnfilled,
+  kernelDocInvalid,
 ];
 
 export function ruleById(id: string): Rule | undefined {
