@@ -149,7 +149,8 @@ describe('check --diff / --patch and cc PATCH on a scratch git repository', () =
   });
 
   it('outside a git repository --diff says so, exit 2', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-variant-nogit-'));
+    // Not os.tmpdir(): the tests' TMPDIR is inside this repository's work tree.
+    const dir = fs.mkdtempSync(path.join(path.parse(REPO).root, 'tmp', 'vfio-variant-nogit-'));
     try {
       const r = runCli(['check', '--diff', 'HEAD', '.'], dir);
       assert.equal(r.status, 2);

@@ -128,12 +128,14 @@ describe('vfio-variant check never passes silently', () => {
   it('--fix prints what it changed (stderr; in JSON a fixed list), then what is left', () => {
     const dir = scratch({ 'main.c': VARIANT });
     const r = runCli(['check', '--fix', dir]);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /^fixed .*main\.c: 1 comment template\(s\) inserted, \+\d+ line\(s\)$/m);
     assert.match(r.stderr, /--fix: 1 file\(s\) changed, 1 template\(s\) inserted/);
-    assert.equal(r.stdout, '', 'stdout: what is left, gcc-style (nothing)');
+    // stdout: what is left, gcc-style: the template's prompts, for the author to answer.
+    const left = r.stdout.trim().split('\n');
+    assert.ok(left.length > 0 && left.every((l) => /\[doc-template-unfilled\]$/.test(l)), r.stdout);
     const again = runCli(['check', '--fix', dir]);
-    assert.equal(again.status, 0);
+    assert.equal(again.status, 1);
     assert.match(again.stderr, /--fix: nothing to change/);
     const dir2 = scratch({ 'main.c': VARIANT });
     const json = JSON.parse(runCli(['check', '--fix', '--format', 'json', dir2]).stdout);
@@ -149,8 +151,10 @@ describe('vfio-variant check never passes silently', () => {
     assert.match(r.stdout, /^\+\+\+ b\/.*main\.c$/m);
     assert.equal(fs.readFileSync(path.join(dir, 'main.c'), 'utf8'), VARIANT, 'nothing written');
     runCli(['check', '--fix', dir]);
+    // Nothing left to insert; the prompts are findings still, so it exits 1 as check does.
     const clean = runCli(['check', '--fix-dry-run', dir]);
-    assert.deepEqual([clean.status, clean.stdout], [0, '']);
+    assert.deepEqual([clean.status, clean.stdout], [1, '']);
+    assert.equal(runCli(['check', dir]).status, 1);
   });
 
   it("argument errors are in the tool's own words and point to --help", () => {

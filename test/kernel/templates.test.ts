@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../support/cli';
+import { checkJson, runCli } from '../support/cli';
 import { kernelDocWarnings, REPO, scratchKernelCopy } from '../support/kernel';
 
 function copyTree(src: string): string {
@@ -110,8 +110,14 @@ describe('fix-all on Linux 6.12 variant drivers', () => {
     const root = scratchKernelCopy(['drivers/vfio/pci']);
     try {
       const dirs = Object.keys(ARCS).map((d) => path.join(root, 'drivers/vfio/pci', d));
+      // What --fix leaves: the templates' prompts (doc-template-unfilled) and code problems it cannot fix.
       const r = runCli(['check', '--fix', ...dirs], root);
-      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.equal(r.status, 1, r.stderr);
+      const left = checkJson(dirs, root);
+      assert.deepEqual(
+        left.filter((f) => f.rule !== 'doc-template-unfilled' && f.kind !== 'code'),
+        [],
+      );
       for (const [driver, arcs] of Object.entries(ARCS)) {
         const files = sources(path.join(root, 'drivers/vfio/pci', driver));
         for (const f of files) assert.equal(kernelDocWarnings(f), '', f);
