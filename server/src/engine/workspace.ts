@@ -118,6 +118,7 @@ export class Workspace {
     for (const p of [...this.disk.keys()].filter(open)) this.disk.delete(p);
     for (const p of [...this.traits.keys()].filter(open)) this.traits.delete(p);
     this.models.delete(dir);
+    this.roots.delete(dir);
   }
 
   /** The newest version of an open buffer, parsed now if it was not yet. */
