@@ -41,14 +41,18 @@ export class TestClient {
   readonly appliedEdits: WorkspaceEdit[] = [];
   /** What the server registered dynamically (client/registerCapability). */
   readonly registrations: Registration[] = [];
+  /** Called for every publishDiagnostics, before waiters are resolved. */
+  readonly onPublish: ((p: PublishDiagnosticsParams) => void)[] = [];
   stderr = '';
 
-  constructor() {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `server`: another build of the server (the soak bench compares two). */
+  constructor(server = SERVER, nodeArgs: string[] = []) {
+    this.proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.latest.set(p.uri, p);
+      for (const listener of this.onPublish) listener(p);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i];
         if (w.uri === p.uri && w.pred(p)) {

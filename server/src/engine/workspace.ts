@@ -47,7 +47,12 @@ interface DriverSource {
 
 export class Workspace {
   private settings: Settings = DEFAULT_SETTINGS;
+  /** Open buffers as last parsed. */
   private readonly documents = new Map<string, SourceFile>();
+  /** Open buffers' newer text, not parsed yet. */
+  private readonly pending = new Map<string, { text: string; version: number | string }>();
+  private parses = 0;
+  private diskParses = 0;
   /** Open buffers above maxFileSize or with NUL bytes (binary): kept as a version number only, never parsed. */
   private readonly oversized = new Map<string, { version: number | string; length: number; binary?: boolean }>();
   private readonly disk = new Map<string, DiskEntry>();
@@ -103,41 +108,76 @@ export class Workspace {
 
   // ------------------------------------------------------------ documents
 
-  /** Opens or replaces an editor buffer. `docPath` may be a pseudo path for untitled buffers. */
-  openDocument(docPath: string, text: string, version: number | string): SourceFile | undefined {
+  /**
+   * Opens or replaces an editor buffer. `docPath` may be a pseudo path for untitled buffers.
+   * Nothing is parsed until the buffer is analysed (see `getDocument`): a buffer opened and
+   * closed again, or replaced by a newer version first, costs no parse.
+   */
+  openDocument(docPath: string, text: string, version: number | string): void {
     this.traits.delete(docPath);
     this.documents.delete(docPath);
-    return this.updateDocument(docPath, text, version);
+    this.updateDocument(docPath, text, version);
   }
 
-  /** New text for an open buffer, parsed incrementally from the previous version. */
-  updateDocument(docPath: string, text: string, version: number | string): SourceFile | undefined {
+  /** New text for an open buffer; parsed (incrementally, from the last parsed version) when next needed. */
+  updateDocument(docPath: string, text: string, version: number | string): void {
     const binary = text.length <= this.settings.maxFileSize && text.slice(0, 64 * 1024).includes('\0');
     if (text.length > this.settings.maxFileSize || binary) {
       this.documents.delete(docPath);
+      this.pending.delete(docPath);
       this.oversized.set(docPath, { version, length: text.length, binary });
-      return undefined;
+      return;
     }
     this.oversized.delete(docPath);
-    const previous = this.documents.get(docPath);
-    const file = previous ? updateSourceFile(previous, text, version) : createSourceFile(docPath, text, version);
-    this.documents.set(docPath, file);
-    return file;
+    this.pending.set(docPath, { text, version });
   }
 
+  /**
+   * Closes a buffer. When it was the last open one of its directory, what was read
+   * and parsed for that directory goes too: memory follows the open documents, not
+   * everything a session ever opened.
+   */
   closeDocument(docPath: string): void {
     this.traits.delete(docPath);
     this.documents.delete(docPath);
+    this.pending.delete(docPath);
     this.oversized.delete(docPath);
+    const dir = path.dirname(docPath);
+    const open = (p: string) => path.dirname(p) === dir;
+    if ([...this.documents.keys(), ...this.pending.keys(), ...this.oversized.keys()].some(open)) return;
+    for (const p of [...this.disk.keys()].filter(open)) this.disk.delete(p);
+    for (const p of [...this.traits.keys()].filter(open)) this.traits.delete(p);
+    this.models.delete(dir);
+    this.roots.delete(dir);
   }
 
+  /** The newest version of an open buffer, parsed now if it was not yet. */
   getDocument(docPath: string): SourceFile | undefined {
+    const next = this.pending.get(docPath);
+    if (next) {
+      this.pending.delete(docPath);
+      const previous = this.documents.get(docPath);
+      this.documents.set(
+        docPath,
+        previous ? updateSourceFile(previous, next.text, next.version) : createSourceFile(docPath, next.text, next.version),
+      );
+      this.parses++;
+    }
     return this.documents.get(docPath);
   }
 
   /** The version of an open buffer, parsed or not. */
   documentVersion(docPath: string): number | string | undefined {
-    return this.documents.get(docPath)?.version ?? this.oversized.get(docPath)?.version;
+    return this.pending.get(docPath)?.version ?? this.documents.get(docPath)?.version ?? this.oversized.get(docPath)?.version;
+  }
+
+  /**
+   * How many syntax trees this workspace has made. A superseded tree is freed only when
+   * the garbage collector finalizes its JS object, and V8 does not see its native size:
+   * a front end running for hours collects after every so many (see lsp/scheduler.ts).
+   */
+  get treesMade(): number {
+    return this.parses + this.diskParses;
   }
 
   // -------------------------------------------------------------- drivers
@@ -148,7 +188,7 @@ export class Workspace {
     if (!standalone) return this.driverInDir(dir, filePath);
     const big = this.oversized.get(filePath);
     const notices = big ? [this.skipped(filePath, big)] : [];
-    const doc = this.documents.get(filePath);
+    const doc = this.getDocument(filePath);
     return { model: analyzeDriver(dir, doc ? [doc] : [], this.context(undefined)), notices };
   }
 
@@ -265,15 +305,18 @@ export class Workspace {
   /** The .c/.h files of a directory: open buffers as they are, the rest from disk. */
   private driverSources(dir: string, mustInclude?: string): { sources: DriverSource[]; notices: Notice[] } {
     const names = new Set(this.host.readDir(dir)?.filter((n) => SOURCE_EXT.test(n)) ?? []);
-    for (const p of [...this.documents.keys(), ...this.oversized.keys()]) if (path.dirname(p) === dir) names.add(path.basename(p));
+    for (const p of [...this.documents.keys(), ...this.pending.keys(), ...this.oversized.keys()])
+      if (path.dirname(p) === dir) names.add(path.basename(p));
     if (mustInclude && path.dirname(mustInclude) === dir) names.add(path.basename(mustInclude));
     const sources: DriverSource[] = [];
     const notices: Notice[] = [];
     for (const name of [...names].sort().slice(0, MAX_FILES_PER_DRIVER)) {
       const p = path.join(dir, name);
+      const next = this.pending.get(p);
       const doc = this.documents.get(p);
-      if (doc) {
-        sources.push({ path: p, version: doc.version, text: doc.text, open: true, file: () => doc });
+      if (next || doc) {
+        const { text, version } = next ?? doc!;
+        sources.push({ path: p, version, text, open: true, file: () => this.getDocument(p)! });
         continue;
       }
       const big = this.oversized.get(p);
@@ -289,7 +332,7 @@ export class Workspace {
           version: entry.stamp,
           text,
           open: false,
-          file: () => (entry.file ??= createSourceFile(p, text, entry.stamp)),
+          file: () => (entry.file ??= this.parseDisk(p, text, entry.stamp)),
         });
       }
       if (entry.notice) notices.push(entry.notice);
@@ -298,6 +341,11 @@ export class Workspace {
       notices.push({ path: dir, message: `only the first ${MAX_FILES_PER_DRIVER} of ${names.size} source files were analysed` });
     }
     return { sources, notices };
+  }
+
+  private parseDisk(p: string, text: string, stamp: string): SourceFile {
+    this.diskParses++;
+    return createSourceFile(p, text, stamp);
   }
 
   private skipped(p: string, doc: { length: number; binary?: boolean }): Notice {

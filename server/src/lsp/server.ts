@@ -26,6 +26,8 @@ import { describeItem, itemAt, normalizeSettings, Workspace, type Finding, type 
 import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import { ChangeScope } from './changeScope';
+import { collectGarbage } from '../node/gc';
+import { Scheduler } from './scheduler';
 import {
   FIX_ALL_KIND,
   SHOW_COMMAND,
@@ -51,11 +53,24 @@ interface InitOptions {
   restricted?: boolean;
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+/** Superseded syntax trees tolerated before a collection frees them (see node/gc.ts). */
+const TREES_PER_COLLECTION = 32;
+
+export function startServer(given?: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(nodeFileSystem);
   const uriByPath = new Map<string, string>();
-  const timers = new Map<string, NodeJS.Timeout>();
+  let collectedAt = 0;
+  // Analyses are queued (scheduler.ts); when the queue runs dry, superseded trees are freed.
+  const scheduler = new Scheduler(
+    (uri, job) => (job.siblings ? publishDriver(uri) : publishOne(uri)),
+    () => {
+      if (workspace.treesMade - collectedAt < TREES_PER_COLLECTION) return;
+      collectedAt = workspace.treesMade;
+      collectGarbage();
+    },
+  );
+  const connection = given ?? createConnection(ProposedFeatures.all, { messageStrategy: scheduler.messageStrategy });
   let debounceMs = 50;
   let pullConfig = false;
   let settingsPending = false;
@@ -98,8 +113,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onShutdown(() => {
     shutDown = true;
-    for (const t of timers.values()) clearTimeout(t);
-    timers.clear();
+    scheduler.stop();
   });
 
   const watching = setupFileWatching(
@@ -117,14 +131,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     await refreshSettings();
     settingsPending = false;
     // Documents opened while the settings were on their way were analysed with the defaults.
-    for (const doc of documents.all()) schedule(doc.uri, 0);
+    for (const doc of documents.all()) schedule(doc.uri, 0, false);
   });
 
   connection.onDidChangeConfiguration(async (change) => {
     if (shutDown) return;
     if (pullConfig) await refreshSettings();
     else applySettings((change.settings as { vfioVariant?: unknown } | undefined)?.vfioVariant ?? change.settings);
-    for (const doc of documents.all()) schedule(doc.uri, 0);
+    for (const doc of documents.all()) schedule(doc.uri, 0, false);
   });
 
   async function refreshSettings(): Promise<void> {
@@ -165,7 +179,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const { path: p } = uriToPath(e.document.uri);
     uriByPath.set(p, e.document.uri);
     workspace.openDocument(p, e.document.getText(), e.document.version);
-    schedule(e.document.uri, 0);
+    // Debounced like a change: a burst of opens (and closes) must not pile up analyses.
+    schedule(e.document.uri, debounceMs);
   });
 
   documents.onDidChangeContent((e) => {
@@ -178,36 +193,40 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   documents.onDidClose((e) => {
     const { path: p } = uriToPath(e.document.uri);
-    clearTimeout(timers.get(e.document.uri));
-    timers.delete(e.document.uri);
+    scheduler.cancel(e.document.uri);
     workspace.closeDocument(p);
     uriByPath.delete(p);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     // Siblings may have depended on the buffer's unsaved text.
-    for (const other of documents.all()) if (other.uri !== e.document.uri && sameDir(other.uri, e.document.uri)) schedule(other.uri, 0);
+    for (const other of openSiblings(e.document.uri)) schedule(other, 0, false);
   });
 
-  function sameDir(a: string, b: string): boolean {
-    return path.dirname(uriToPath(a).path) === path.dirname(uriToPath(b).path);
+  /** The other open documents of the directory of `uri` (one URI parse, not one per open document). */
+  function openSiblings(uri: string): string[] {
+    const dir = path.dirname(uriToPath(uri).path);
+    const out: string[] = [];
+    for (const [p, u] of uriByPath) if (u !== uri && path.dirname(p) === dir) out.push(u);
+    return out;
   }
 
-  function schedule(uri: string, delay: number): void {
-    clearTimeout(timers.get(uri));
+  /** Analyse and publish `uri` and the other open files of its driver after `delay` ms. */
+  function schedule(uri: string, delay: number, siblings = true): void {
     // Nothing is published with the defaults while the client's settings are on their way
     // (a finding could flash and vanish); onInitialized analyses every open document then.
     if (settingsPending) return;
-    const run = () => {
-      timers.delete(uri);
-      publishDriver(uri);
-    };
-    if (delay <= 0) run();
-    else timers.set(uri, setTimeout(run, delay));
+    scheduler.schedule(uri, delay, { siblings });
   }
 
-  /** Analyses the driver of `uri` and publishes for every open document of that driver. */
+  /** Publishes `uri` now and queues the other open documents of its driver (findings cross files). */
   function publishDriver(uri: string): void {
-    const targets = documents.all().filter((d) => d.uri === uri || (uri.startsWith('file:') && sameDir(d.uri, uri)));
-    for (const doc of targets) publish(doc);
+    publishOne(uri);
+    if (!uri.startsWith('file:')) return;
+    for (const other of openSiblings(uri)) schedule(other, 0, false);
+  }
+
+  function publishOne(uri: string): void {
+    const doc = documents.get(uri);
+    if (doc) publish(doc);
   }
 
   function findingsFor(doc: TextDocument): {
