@@ -1,0 +1,353 @@
+/**
+ * What a pointer holds, per flow node: a forward may-analysis over one function's
+ * CFG that tracks, for each place (a local, parameter or global `migf`, or a field
+ * path `migf->filp`), facts such as "allocated by kvzalloc()", "holds a reference
+ * from debugfs_lookup()", "may be an ERR_PTR, not yet tested with IS_ERR()", "is an
+ * ERR_PTR on this path", "freed by kfree() on this path", "NULL on this path".
+ * Assignments copy facts (`p = q`, `x->f = p`: aliases), reassignment kills them
+ * (also a loop macro's cursor), conditions refine them on their edges (`if (!p)`,
+ * `if (IS_ERR(p))`). Shared by the memory rules; tables live in tables/memory.ts.
+ */
+import type { DriverModel } from '../model/driver';
+import type { SyntaxNode } from '../syntax/cParser';
+import { ACQUIRES, ERR_CHECKS, ERR_PTR_APIS, RELEASES, allocFamily, freedArgIndex, isFree } from '../tables/memory';
+import type { Cfg, FlowNode } from './cfg';
+import { solveForward, type ForwardResult } from './dataflow';
+
+/**
+ * A fact about a place, as a string (cheap to join and compare):
+ * `alloc:<family>:<allocator>:<line>`, `ref:<release>:<acquirer>:<line>`,
+ * `maybe-err:<api>:<line>`, `is-err`, `freed:<free>:<line>`, `null`.
+ */
+export type PtrFact = string;
+export type PtrState = ReadonlyMap<string, ReadonlySet<PtrFact>>;
+
+export interface PointerEnv {
+  /** Functions whose result is ERR_PTR() on failure, never NULL: kernel APIs and the driver's own. */
+  errPtrFunctions: ReadonlySet<string>;
+}
+
+export interface ParsedFact {
+  kind: 'alloc' | 'ref' | 'maybe-err' | 'is-err' | 'freed' | 'null';
+  /** alloc: the family; ref: the release. */
+  detail?: string;
+  /** The call that produced the fact. */
+  callee?: string;
+  /** 0-based line of that call. */
+  line?: number;
+}
+
+export function parseFact(f: PtrFact): ParsedFact {
+  const parts = f.split(':');
+  switch (parts[0]) {
+    case 'alloc':
+    case 'ref':
+      return { kind: parts[0], detail: parts[1], callee: parts[2], line: Number(parts[3]) };
+    case 'maybe-err':
+    case 'freed':
+      return { kind: parts[0], callee: parts[1], line: Number(parts[2]) };
+    default:
+      return { kind: parts[0] as ParsedFact['kind'] };
+  }
+}
+
+export function factsOf(state: PtrState | undefined, place: string, kind: ParsedFact['kind']): ParsedFact[] {
+  const set = state?.get(place);
+  if (!set) return [];
+  const out: ParsedFact[] = [];
+  for (const f of set) if (f === kind || f.startsWith(`${kind}:`)) out.push(parseFact(f));
+  return out;
+}
+
+// ---------------------------------------------------------------- places
+
+/** Skips parentheses and casts: the value an expression denotes. */
+export function stripValue(node: SyntaxNode | null | undefined): SyntaxNode | undefined {
+  let n = node ?? undefined;
+  while (n) {
+    if (n.type === 'parenthesized_expression') n = n.namedChildren.find((c) => c.type !== 'comment');
+    else if (n.type === 'cast_expression') n = n.childForFieldName('value') ?? undefined;
+    else return n;
+  }
+  return undefined;
+}
+
+/** `migf`, `migf->filp`, `vdev.buf`, `(x)->f`: a place as text; undefined for anything else. */
+export function placeOf(node: SyntaxNode | null | undefined): string | undefined {
+  const n = stripValue(node);
+  if (!n) return undefined;
+  if (n.type === 'identifier') return n.text;
+  if (n.type === 'field_expression') {
+    const base = placeOf(n.childForFieldName('argument'));
+    const field = n.childForFieldName('field')?.text;
+    const op = n.childForFieldName('operator')?.text ?? '->';
+    return base && field ? `${base}${op}${field}` : undefined;
+  }
+  return undefined;
+}
+
+/** The identifier a place starts from. */
+export function placeRoot(place: string): string {
+  const m = /^[A-Za-z_]\w*/.exec(place);
+  return m ? m[0] : place;
+}
+
+/** The callee of a call expression, when it is a plain name. */
+export function calleeOf(call: SyntaxNode): string | undefined {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : undefined;
+}
+
+export function argsOf(call: SyntaxNode): SyntaxNode[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+}
+
+/** `likely(x)`, `unlikely(x)`, `(x)`: the condition inside. */
+function unwrapCondition(node: SyntaxNode | undefined): SyntaxNode | undefined {
+  let n = stripValue(node);
+  while (n?.type === 'call_expression' && /^(?:un)?likely$/.test(calleeOf(n) ?? '')) n = stripValue(argsOf(n)[0]);
+  return n;
+}
+
+// ---------------------------------------------------------------- driver environment
+
+const envs = new WeakMap<DriverModel, PointerEnv>();
+const RETURNS_ERR = /\breturn\s+(?:ERR_PTR|ERR_CAST)\s*\(/;
+const RETURNS_NULL = /\breturn\b[^;]*\bNULL\b/;
+
+/**
+ * The driver's own functions that return ERR_PTR()/ERR_CAST() on some path and
+ * never NULL (read from their text), with the kernel APIs of the table.
+ */
+export function pointerEnv(model: DriverModel): PointerEnv {
+  let env = envs.get(model);
+  if (env) return env;
+  const errPtrFunctions = new Set(ERR_PTR_APIS);
+  for (const file of model.files) {
+    const text = file.parsed.masked;
+    for (const fn of file.facts.functions) {
+      const body = text.slice(fn.start, fn.end);
+      if (!body.includes('ERR_') || !RETURNS_ERR.test(body) || RETURNS_NULL.test(body)) continue;
+      if (!text.slice(fn.start, fn.nameStart).includes('*')) continue;
+      errPtrFunctions.add(fn.name);
+    }
+  }
+  env = { errPtrFunctions };
+  envs.set(model, env);
+  return env;
+}
+
+// ---------------------------------------------------------------- the analysis
+
+type MutState = Map<string, Set<PtrFact>>;
+
+/** Removes `place` and every place reached through it (`place->f`, `place.f->g`). */
+function kill(s: MutState, place: string): void {
+  s.delete(place);
+  for (const k of [...s.keys()])
+    if (k.length > place.length && k.startsWith(place) && /^(?:->|\.)/.test(k.slice(place.length))) s.delete(k);
+}
+
+function valueFacts(rhs: SyntaxNode | undefined, s: MutState, env: PointerEnv): Set<PtrFact> | undefined {
+  const v = stripValue(rhs);
+  if (!v) return undefined;
+  if (v.type === 'call_expression') {
+    const callee = calleeOf(v);
+    if (!callee) return undefined;
+    const line = v.startPosition.row;
+    const out = new Set<PtrFact>();
+    const fam = allocFamily(callee);
+    if (fam) out.add(`alloc:${fam}:${callee}:${line}`);
+    const release = Object.prototype.hasOwnProperty.call(ACQUIRES, callee) ? ACQUIRES[callee] : undefined;
+    if (release) out.add(`ref:${release}:${callee}:${line}`);
+    if (env.errPtrFunctions.has(callee)) out.add(`maybe-err:${callee}:${line}`);
+    if (callee === 'ERR_PTR' || callee === 'ERR_CAST') out.add('is-err');
+    return out.size ? out : undefined;
+  }
+  if (v.type === 'null' || (v.type === 'number_literal' && v.text === '0')) return new Set(['null']);
+  const p = placeOf(v);
+  const facts = p ? s.get(p) : undefined;
+  return facts ? new Set(facts) : undefined;
+}
+
+const EVENT_TYPES = ['assignment_expression', 'init_declarator', 'call_expression'];
+
+/** The state after one node. */
+function transfer(node: FlowNode, before: PtrState, env: PointerEnv): PtrState {
+  const syn = node.syntax;
+  if (!syn || node.kind === 'label' || node.kind === 'entry' || node.kind === 'exit') return before;
+  if (node.kind === 'cond' && syn === node.owner) return before;
+  let s: MutState | undefined;
+  const w = (): MutState => (s ??= new Map(before as Map<string, Set<PtrFact>>));
+  // A loop's condition assigns the cursors of loop macros (list_for_each_entry_safe(pos, n, ...)).
+  if (node.kind === 'cond' && node.owner && node.owner.type !== 'if_statement' && node.owner.type !== 'switch_statement') {
+    for (const id of syn.descendantsOfType('identifier')) if (before.has(id.text)) kill(w(), id.text);
+  }
+  const events = syn.descendantsOfType(EVENT_TYPES);
+  if (EVENT_TYPES.includes(syn.type)) events.push(syn);
+  events.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
+  for (const e of events) {
+    if (e.type === 'call_expression') {
+      const callee = calleeOf(e);
+      if (!callee) continue;
+      const args = argsOf(e);
+      if (isFree(callee)) {
+        const p = placeOf(args[freedArgIndex(callee)]);
+        if (p) {
+          kill(w(), p);
+          w().set(p, new Set([`freed:${callee}:${e.startPosition.row}`]));
+        }
+      } else if (RELEASES.has(callee) || ERR_CHECKS.has(callee)) {
+        const p = placeOf(args[0]);
+        const cur = p ? (s ?? before).get(p) : undefined;
+        if (p && cur) {
+          const drop = RELEASES.has(callee) ? (f: string) => f.startsWith('ref:') : (f: string) => f.startsWith('maybe-err:');
+          const next = new Set([...cur].filter((f) => !drop(f)));
+          if (next.size !== cur.size) {
+            if (next.size) w().set(p, next);
+            else w().delete(p);
+          }
+        }
+      }
+      continue;
+    }
+    let lhs: string | undefined;
+    let rhs: SyntaxNode | undefined;
+    let plain = true;
+    if (e.type === 'init_declarator') {
+      lhs = innermostName(e.childForFieldName('declarator'));
+      rhs = e.childForFieldName('value') ?? undefined;
+    } else {
+      lhs = placeOf(e.childForFieldName('left'));
+      rhs = e.childForFieldName('right') ?? undefined;
+      plain = e.childForFieldName('operator')?.text === '=';
+    }
+    if (!lhs) continue;
+    const facts = plain ? valueFacts(rhs, s ?? (before as MutState), env) : undefined;
+    if (!facts && !(s ?? before).has(lhs) && ![...(s ?? before).keys()].some((k) => k.startsWith(lhs!))) continue;
+    kill(w(), lhs);
+    if (facts) w().set(lhs, facts);
+  }
+  return s ?? before;
+}
+
+function innermostName(decl: SyntaxNode | null): string | undefined {
+  let n: SyntaxNode | null = decl;
+  while (n && n.type !== 'identifier') n = n.childForFieldName('declarator');
+  return n?.text;
+}
+
+/** Refines a state with "`cond` is `truth`". */
+function refine(cond: SyntaxNode | undefined, truth: boolean, s: MutState): void {
+  const c = unwrapCondition(cond);
+  if (!c) return;
+  if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
+    refine(c.childForFieldName('argument') ?? undefined, !truth, s);
+    return;
+  }
+  if (c.type === 'binary_expression') {
+    const op = c.childForFieldName('operator')?.text;
+    const l = c.childForFieldName('left') ?? undefined;
+    const r = c.childForFieldName('right') ?? undefined;
+    if ((op === '&&' && truth) || (op === '||' && !truth)) {
+      refine(l, truth, s);
+      refine(r, truth, s);
+      return;
+    }
+    if (op === '==' || op === '!=') {
+      const isNull = (n: SyntaxNode | undefined) => {
+        const v = stripValue(n);
+        return !!v && (v.type === 'null' || (v.type === 'number_literal' && v.text === '0'));
+      };
+      const p = isNull(r) ? placeOf(l) : isNull(l) ? placeOf(r) : undefined;
+      if (p) refineNull(p, (op === '==') === truth, s);
+    }
+    return;
+  }
+  if (c.type === 'call_expression') {
+    const callee = calleeOf(c);
+    const p = placeOf(argsOf(c)[0]);
+    if (!p) return;
+    if (callee === 'IS_ERR') {
+      if (truth) {
+        kill(s, p);
+        s.set(p, new Set(['is-err']));
+      } else dropFacts(s, p, (f) => f === 'is-err' || f.startsWith('maybe-err:'));
+    } else if (callee === 'IS_ERR_OR_NULL') {
+      if (truth) kill(s, p);
+      else dropFacts(s, p, (f) => f === 'is-err' || f === 'null' || f.startsWith('maybe-err:'));
+    }
+    return;
+  }
+  const p = placeOf(c);
+  if (p) refineNull(p, !truth, s);
+}
+
+function refineNull(p: string, isNull: boolean, s: MutState): void {
+  if (isNull) {
+    kill(s, p);
+    s.set(p, new Set(['null']));
+  } else dropFacts(s, p, (f) => f === 'null');
+}
+
+function dropFacts(s: MutState, p: string, drop: (f: PtrFact) => boolean): void {
+  const cur = s.get(p);
+  if (!cur) return;
+  const next = new Set([...cur].filter((f) => !drop(f)));
+  if (next.size) s.set(p, next);
+  else s.delete(p);
+}
+
+function edge(node: FlowNode, index: number, after: PtrState): PtrState {
+  if (node.kind !== 'cond' || node.succ.length !== 2 || !node.syntax || node.syntax === node.owner) return after;
+  if (node.owner?.type === 'switch_statement') return after;
+  const s = new Map(after as Map<string, Set<PtrFact>>);
+  refine(node.syntax, index === 0, s);
+  return s;
+}
+
+function join(a: PtrState, b: PtrState): PtrState {
+  if (a === b) return a;
+  const out = new Map(a as Map<string, Set<PtrFact>>);
+  for (const [k, v] of b) {
+    const cur = out.get(k);
+    if (!cur) out.set(k, v as Set<PtrFact>);
+    else {
+      let merged: Set<PtrFact> | undefined;
+      for (const f of v) if (!cur.has(f)) (merged ??= new Set(cur)).add(f);
+      if (merged) out.set(k, merged);
+    }
+  }
+  return out;
+}
+
+function equals(a: PtrState, b: PtrState): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || w.size !== v.size) return false;
+    for (const f of v) if (!w.has(f)) return false;
+  }
+  return true;
+}
+
+const results = new WeakMap<Cfg, WeakMap<PointerEnv, ForwardResult<PtrState>>>();
+
+/** Pointer facts before and after every node of `cfg` (cached per CFG and driver environment). */
+export function pointerFlow(cfg: Cfg, env: PointerEnv): ForwardResult<PtrState> {
+  let perCfg = results.get(cfg);
+  if (!perCfg) results.set(cfg, (perCfg = new WeakMap()));
+  let r = perCfg.get(env);
+  if (!r) {
+    r = solveForward<PtrState>(cfg, {
+      initial: new Map(),
+      transfer: (n, b) => transfer(n, b, env),
+      edge,
+      join,
+      equals,
+    });
+    perCfg.set(env, r);
+  }
+  return r;
+}
