@@ -193,7 +193,9 @@ function transfer(node: FlowNode, before: PtrState, env: PointerEnv): PtrState {
       const args = argsOf(e);
       if (isFree(callee)) {
         const p = placeOf(args[freedArgIndex(callee)]);
-        if (p) {
+        const cur = p ? (s ?? before).get(p) : undefined;
+        // Freeing an ERR_PTR frees nothing (use-after-free reports that free itself).
+        if (p && !(cur?.size === 1 && cur.has('is-err'))) {
           kill(w(), p);
           w().set(p, new Set([`freed:${callee}:${e.startPosition.row}`]));
         }

@@ -6,6 +6,7 @@ import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
+import { useAfterFree } from './useAfterFree';
 
 export const RULES: readonly Rule[] = [
   parentCallUndocumented,
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   migrationOverviewMissing,
   maintainersEntryMissing,
   errPtrCheckedAsNull,
+  useAfterFree,
 ];
 
 export function ruleById(id: string): Rule | undefined {
