@@ -353,3 +353,71 @@ export function pointerFlow(cfg: Cfg, env: PointerEnv): ForwardResult<PtrState> 
   }
   return r;
 }
+
+// ---------------------------------------------------------------- who frees what
+
+const freeing = new WeakMap<DriverModel, Map<string, string | null>>();
+
+/**
+ * Whether the driver's function `fnName` frees what its parameter `index` points to
+ * (or, with `field`, what `param->field` points to: `filp->private_data`), directly or
+ * through the driver's own helpers, following copies into locals. Returns the free.
+ */
+export function freesParam(model: DriverModel, fnName: string, index: number, field?: string, depth = 0): string | undefined {
+  let cache = freeing.get(model);
+  if (!cache) freeing.set(model, (cache = new Map()));
+  const key = `${fnName}/${index}/${field ?? ''}`;
+  if (cache.has(key)) return cache.get(key) ?? undefined;
+  cache.set(key, null); // recursion guard
+  let found: string | undefined;
+  const def = findFunction(model, fnName);
+  const param = def?.fn.params[index]?.name;
+  if (def && param && depth < 4) {
+    const body = functionBody(def.file.parsed.tree.rootNode, def.fn.nameStart);
+    const aliases = new Set([field ? `${param}->${field}` : param]);
+    for (const n of body?.descendantsOfType(EVENT_TYPES) ?? []) {
+      if (n.type === 'init_declarator') {
+        const p = placeOf(n.childForFieldName('value'));
+        const name = innermostName(n.childForFieldName('declarator'));
+        if (p && name && aliases.has(p)) aliases.add(name);
+      } else if (n.type === 'assignment_expression') {
+        const p = placeOf(n.childForFieldName('right'));
+        const l = placeOf(n.childForFieldName('left'));
+        if (p && l && aliases.has(p)) aliases.add(l);
+      } else {
+        const callee = calleeOf(n);
+        if (!callee) continue;
+        const args = argsOf(n);
+        if (isFree(callee)) {
+          const p = placeOf(args[freedArgIndex(callee)]);
+          if (p && aliases.has(p)) found = callee;
+        } else if (findFunction(model, callee)) {
+          args.forEach((a, i) => {
+            const p = placeOf(a);
+            if (!found && p && aliases.has(p)) {
+              const via = freesParam(model, callee, i, undefined, depth + 1);
+              if (via) found = `${callee}`;
+            }
+          });
+        }
+      }
+      if (found) break;
+    }
+  }
+  cache.set(key, found ?? null);
+  return found;
+}
+
+function findFunction(
+  model: DriverModel,
+  name: string,
+): { file: DriverModel['files'][number]; fn: DriverModel['files'][number]['facts']['functions'][number] } | undefined {
+  for (const file of model.files) for (const fn of file.facts.functions) if (fn.name === name) return { file, fn };
+  return undefined;
+}
+
+function functionBody(root: SyntaxNode, nameStart: number): SyntaxNode | undefined {
+  let n: SyntaxNode | null = root.descendantForIndex(nameStart, nameStart + 1);
+  while (n && n.type !== 'function_definition') n = n.parent;
+  return n?.childForFieldName('body') ?? undefined;
+}

@@ -1,4 +1,5 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
+import { doubleFreeViaRelease } from './doubleFreeViaRelease';
 import { errPtrCheckedAsNull } from './errPtrCheckedAsNull';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   maintainersEntryMissing,
   errPtrCheckedAsNull,
   useAfterFree,
+  doubleFreeViaRelease,
 ];
 
 export function ruleById(id: string): Rule | undefined {
