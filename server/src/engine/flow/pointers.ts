@@ -421,3 +421,59 @@ function functionBody(root: SyntaxNode, nameStart: number): SyntaxNode | undefin
   while (n && n.type !== 'function_definition') n = n.parent;
   return n?.childForFieldName('body') ?? undefined;
 }
+
+// ---------------------------------------------------------------- what struct fields hold
+
+export interface FieldAllocation {
+  family: string;
+  allocator: string;
+  file: DriverModel['files'][number];
+  line: number;
+}
+
+const fieldAllocs = new WeakMap<DriverModel, Map<string, FieldAllocation[]>>();
+
+/**
+ * Per field name, the allocations the driver stores in it anywhere
+ * (`r->host_seq = vzalloc(n)`, or `bmp = vzalloc(n); ... r->host_seq = bmp;`):
+ * a field allocated in one function and freed in another.
+ */
+export function fieldAllocations(
+  model: DriverModel,
+  cfgOf: (file: DriverModel['files'][number], fn: DriverModel['files'][number]['facts']['functions'][number]) => Cfg | undefined,
+): Map<string, FieldAllocation[]> {
+  let out = fieldAllocs.get(model);
+  if (out) return out;
+  out = new Map();
+  const env = pointerEnv(model);
+  for (const file of model.files) {
+    const allocating = new Set<string>();
+    for (const c of file.facts.calls) if (c.fn && allocFamily(c.callee)) allocating.add(c.fn);
+    for (const fn of file.facts.functions) {
+      if (!allocating.has(fn.name)) continue;
+      const cfg = cfgOf(file, fn);
+      if (!cfg) continue;
+      const flow = pointerFlow(cfg, env);
+      for (const node of cfg.nodes) {
+        const after = flow.after[node.id];
+        const syn = node.syntax;
+        if (!after || !syn || node.kind === 'label' || (node.kind === 'cond' && syn === node.owner)) continue;
+        const assigns = syn.type === 'assignment_expression' ? [syn] : syn.descendantsOfType('assignment_expression');
+        for (const a of assigns) {
+          const lhs = placeOf(a.childForFieldName('left'));
+          const m = lhs && /(?:->|\.)([A-Za-z_]\w*)$/.exec(lhs);
+          if (!m) continue;
+          for (const f of factsOf(after, lhs!, 'alloc')) {
+            const list = out.get(m[1]) ?? [];
+            if (!list.some((x) => x.family === f.detail && x.allocator === f.callee)) {
+              list.push({ family: f.detail!, allocator: f.callee!, file, line: f.line! });
+            }
+            out.set(m[1], list);
+          }
+        }
+      }
+    }
+  }
+  fieldAllocs.set(model, out);
+  return out;
+}

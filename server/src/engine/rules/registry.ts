@@ -1,6 +1,7 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
 import { doubleFreeViaRelease } from './doubleFreeViaRelease';
 import { errPtrCheckedAsNull } from './errPtrCheckedAsNull';
+import { freeMismatch } from './freeMismatch';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   errPtrCheckedAsNull,
   useAfterFree,
   doubleFreeViaRelease,
+  freeMismatch,
 ];
 
 export function ruleById(id: string): Rule | undefined {
