@@ -2,6 +2,7 @@
 import { doubleFreeViaRelease } from './doubleFreeViaRelease';
 import { errPtrCheckedAsNull } from './errPtrCheckedAsNull';
 import { freeMismatch } from './freeMismatch';
+import { leakOnErrorPath } from './leakOnErrorPath';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   useAfterFree,
   doubleFreeViaRelease,
   freeMismatch,
+  leakOnErrorPath,
 ];
 
 export function ruleById(id: string): Rule | undefined {
