@@ -81,11 +81,11 @@ ruleTester('use-after-free', {
       output: null,
     },
     {
-      name: 'an ERR_PTR dereferenced after !IS_ERR() is false',
+      name: 'an ERR_PTR put after !IS_ERR() is false',
       files: {
-        'main.c': `${P}static int f(struct dev *d)\n{\n\td->filp = filp_open("x", 0, 0);\n\tif (!IS_ERR(d->filp))\n\t\treturn 0;\n\tpr_err("%d\\n", d->filp->f_flags);\n\treturn -EIO;\n}\n`,
+        'main.c': `${P}static int f(struct dev *d)\n{\n\td->filp = filp_open("x", 0, 0);\n\tif (!IS_ERR(d->filp))\n\t\treturn 0;\n\tfput(d->filp);\n\treturn -EIO;\n}\n`,
       },
-      errors: [{ line: 8, name: 'd->filp', message: /dereferencing it oopses/ }],
+      errors: [{ line: 8, name: 'd->filp', message: /fput\(\) of an ERR_PTR crashes/ }],
       output: null,
     },
   ],

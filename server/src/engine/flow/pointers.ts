@@ -10,7 +10,7 @@
  */
 import type { DriverModel } from '../model/driver';
 import type { SyntaxNode } from '../syntax/cParser';
-import { ACQUIRES, ERR_CHECKS, ERR_PTR_APIS, RELEASES, allocFamily, freedArgIndex, isFree } from '../tables/memory';
+import { ACQUIRES, ALLOCATORS, ERR_CHECKS, ERR_PTR_APIS, FREES, RELEASES, allocFamily, freedArgIndex, isFree } from '../tables/memory';
 import type { Cfg, FlowNode } from './cfg';
 import { solveForward, type ForwardResult } from './dataflow';
 
@@ -171,22 +171,229 @@ function valueFacts(rhs: SyntaxNode | undefined, s: MutState, env: PointerEnv): 
 }
 
 const EVENT_TYPES = ['assignment_expression', 'init_declarator', 'call_expression'];
+const EVENT_SET = new Set(EVENT_TYPES);
+const DIGEST_TYPES = [...EVENT_TYPES, 'identifier', 'field_expression', 'pointer_expression', 'subscript_expression', 'return_statement'];
+
+/** The syntax of one flow node that flow analyses read, materialised once per node (transfers run repeatedly). */
+export interface NodeDigest {
+  /** Assignments, declarator initialisations and calls, in evaluation order (by end, inner first). */
+  events: SyntaxNode[];
+  identifiers: SyntaxNode[];
+  /** The node and its descendants of the digest's types, in tree order. */
+  all: SyntaxNode[];
+}
+
+const digests = new WeakMap<FlowNode, NodeDigest>();
+const tokens = new WeakMap<FlowNode, ReadonlySet<string>>();
+const NO_TOKENS: ReadonlySet<string> = new Set();
+const WORD = /[A-Za-z_]\w*/g;
+
+function tokenize(text: string): ReadonlySet<string> {
+  const t = new Set(text.match(WORD) ?? []);
+  if (ASSIGNS.test(text)) t.add(ASSIGN_TOKEN);
+  return t;
+}
+
+function analysable(node: FlowNode): boolean {
+  return !!node.syntax && node.kind !== 'label' && !(node.kind === 'cond' && node.syntax === node.owner);
+}
+
+/** A function's analysable nodes by source range, for handing out syntax found by one walk of its body. */
+interface Prepared {
+  body: SyntaxNode;
+  nodes: FlowNode[];
+  starts: number[];
+  ends: number[];
+  events: boolean;
+  digest: boolean;
+}
+
+const prepared = new WeakMap<Cfg, Prepared>();
+const preparedOf = new WeakMap<FlowNode, Prepared>();
+
+/**
+ * Reads the text of a function once and gives each flow node its words; the syntax
+ * that transfers need is then found by one walk of the whole body (native calls per
+ * node are what flow analyses spend their time on). Idempotent.
+ */
+export function prepareCfg(cfg: Cfg): void {
+  if (prepared.has(cfg)) return;
+  const text = cfg.body.text;
+  const base = cfg.body.startIndex;
+  const list: { n: FlowNode; s: number; e: number }[] = [];
+  for (const n of cfg.nodes) {
+    if (!analysable(n)) continue;
+    const syn = n.syntax!;
+    const s = syn.startIndex;
+    const e = syn.endIndex;
+    if (!tokens.has(n)) tokens.set(n, tokenize(text.slice(s - base, e - base)));
+    list.push({ n, s, e });
+  }
+  list.sort((a, b) => a.s - b.s);
+  const p: Prepared = {
+    body: cfg.body,
+    nodes: list.map((x) => x.n),
+    starts: list.map((x) => x.s),
+    ends: list.map((x) => x.e),
+    events: false,
+    digest: false,
+  };
+  prepared.set(cfg, p);
+  for (const n of p.nodes) preparedOf.set(n, p);
+}
+
+/** The flow node whose syntax contains [start, end), by binary search. */
+function owner(p: Prepared, start: number, end: number): FlowNode | undefined {
+  let lo = 0;
+  let hi = p.starts.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.starts[mid] <= start) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best >= 0 && end <= p.ends[best] ? p.nodes[best] : undefined;
+}
+
+function byEvaluation(a: SyntaxNode, b: SyntaxNode): number {
+  return a.endIndex - b.endIndex || b.startIndex - a.startIndex;
+}
+
+function fillEvents(p: Prepared): void {
+  p.events = true;
+  const per = new Map<FlowNode, SyntaxNode[]>();
+  for (const f of p.body.descendantsOfType(EVENT_TYPES)) {
+    const n = owner(p, f.startIndex, f.endIndex);
+    if (n) (per.get(n) ?? per.set(n, []).get(n)!).push(f);
+  }
+  for (const n of p.nodes) eventLists.set(n, (per.get(n) ?? []).sort(byEvaluation));
+}
+
+function fillDigest(p: Prepared): void {
+  p.digest = true;
+  const per = new Map<FlowNode, SyntaxNode[]>();
+  for (const f of p.body.descendantsOfType(DIGEST_TYPES)) {
+    const n = owner(p, f.startIndex, f.endIndex);
+    if (n) (per.get(n) ?? per.set(n, []).get(n)!).push(f);
+  }
+  for (const n of p.nodes) {
+    const all = per.get(n) ?? [];
+    const events: SyntaxNode[] = [];
+    const identifiers: SyntaxNode[] = [];
+    for (const x of all) {
+      if (x.type === 'identifier') identifiers.push(x);
+      else if (EVENT_SET.has(x.type)) events.push(x);
+    }
+    digests.set(n, { events: events.sort(byEvaluation), identifiers, all });
+  }
+}
+
+/**
+ * The words of a flow node's text (identifiers, keywords, and words in comments or
+ * strings too): a cheap test of whether a node can matter before its syntax is read.
+ */
+export function nodeTokens(node: FlowNode): ReadonlySet<string> {
+  if (!analysable(node)) return NO_TOKENS;
+  let t = tokens.get(node);
+  if (!t) tokens.set(node, (t = tokenize(node.syntax!.text)));
+  return t;
+}
+
+/** Added to a node's words when its text assigns (`=`, `+=`, ..., not `==`): only then can a tracked place change by assignment. */
+export const ASSIGN_TOKEN = '=';
+const ASSIGNS = /(?:^|[^=!<>])=(?!=)/;
+
+export function isLoopHead(node: FlowNode): boolean {
+  return node.kind === 'cond' && !!node.owner && node.owner.type !== 'if_statement' && node.owner.type !== 'switch_statement';
+}
+
+/** Whether the words of a node name the root of a place the state tracks. */
+export function mentionsTracked(toks: ReadonlySet<string>, state: ReadonlyMap<string, unknown>): boolean {
+  for (const k of state.keys()) if (toks.has(placeRoot(k))) return true;
+  return false;
+}
+
+/** Calls that create or end a fact: allocators, frees, acquisitions, releases, ERR_PTR tests and makers. */
+const INTERESTING: ReadonlySet<string> = new Set([
+  ...Object.keys(ALLOCATORS),
+  ...Object.keys(FREES),
+  ...Object.keys(ACQUIRES),
+  ...RELEASES,
+  ...ERR_CHECKS,
+  'ERR_PTR',
+  'ERR_CAST',
+]);
+const EMPTY_DIGEST: NodeDigest = { events: [], identifiers: [], all: [] };
+
+const eventLists = new WeakMap<FlowNode, SyntaxNode[]>();
+
+/** Only the assignments, initialisations and calls of a node (cheaper than the full digest), in evaluation order. */
+export function nodeEvents(node: FlowNode): SyntaxNode[] {
+  if (!analysable(node)) return EMPTY_DIGEST.events;
+  const full = digests.get(node);
+  if (full) return full.events;
+  let ev = eventLists.get(node);
+  if (ev) return ev;
+  const p = preparedOf.get(node);
+  if (p && !p.events) {
+    fillEvents(p);
+    return eventLists.get(node)!;
+  }
+  const syn = node.syntax!;
+  ev = syn.descendantsOfType(EVENT_TYPES);
+  if (EVENT_SET.has(syn.type)) ev.push(syn);
+  ev.sort(byEvaluation);
+  eventLists.set(node, ev);
+  return ev;
+}
+
+/** The node's digest; empty for entry/exit, labels (their statement is a node of its own) and bare loop heads. */
+export function nodeDigest(node: FlowNode): NodeDigest {
+  if (!analysable(node)) return EMPTY_DIGEST;
+  let d = digests.get(node);
+  if (d) return d;
+  const p = preparedOf.get(node);
+  if (p && !p.digest) {
+    fillDigest(p);
+    return digests.get(node)!;
+  }
+  const syn = node.syntax!;
+  const all = syn.descendantsOfType(DIGEST_TYPES);
+  if (DIGEST_TYPES.includes(syn.type)) all.unshift(syn);
+  d = {
+    events: all.filter((x) => EVENT_SET.has(x.type)).sort(byEvaluation),
+    identifiers: all.filter((x) => x.type === 'identifier'),
+    all,
+  };
+  digests.set(node, d);
+  return d;
+}
 
 /** The state after one node. */
 function transfer(node: FlowNode, before: PtrState, env: PointerEnv): PtrState {
   const syn = node.syntax;
   if (!syn || node.kind === 'label' || node.kind === 'entry' || node.kind === 'exit') return before;
   if (node.kind === 'cond' && syn === node.owner) return before;
+  // Most statements touch nothing tracked and call nothing that creates a fact: skip them by their words.
+  const toks = nodeTokens(node);
+  let relevant = false;
+  for (const t of toks) {
+    if (INTERESTING.has(t) || env.errPtrFunctions.has(t)) {
+      relevant = true;
+      break;
+    }
+  }
+  if (!relevant && !(toks.has(ASSIGN_TOKEN) && mentionsTracked(toks, before)) && !(isLoopHead(node) && mentionsTracked(toks, before)))
+    return before;
   let s: MutState | undefined;
   const w = (): MutState => (s ??= new Map(before as Map<string, Set<PtrFact>>));
   // A loop's condition assigns the cursors of loop macros (list_for_each_entry_safe(pos, n, ...)).
-  if (node.kind === 'cond' && node.owner && node.owner.type !== 'if_statement' && node.owner.type !== 'switch_statement') {
-    for (const id of syn.descendantsOfType('identifier')) if (before.has(id.text)) kill(w(), id.text);
+  if (isLoopHead(node)) {
+    for (const k of [...before.keys()]) if (toks.has(placeRoot(k)) && (s ?? before).has(k)) kill(w(), placeRoot(k));
   }
-  const events = syn.descendantsOfType(EVENT_TYPES);
-  if (EVENT_TYPES.includes(syn.type)) events.push(syn);
-  events.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
-  for (const e of events) {
+  for (const e of nodeEvents(node)) {
     if (e.type === 'call_expression') {
       const callee = calleeOf(e);
       if (!callee) continue;
@@ -226,11 +433,18 @@ function transfer(node: FlowNode, before: PtrState, env: PointerEnv): PtrState {
     }
     if (!lhs) continue;
     const facts = plain ? valueFacts(rhs, s ?? (before as MutState), env) : undefined;
-    if (!facts && !(s ?? before).has(lhs) && ![...(s ?? before).keys()].some((k) => k.startsWith(lhs!))) continue;
+    if (!facts && !mentions(s ?? before, lhs)) continue;
     kill(w(), lhs);
     if (facts) w().set(lhs, facts);
   }
   return s ?? before;
+}
+
+/** Whether the state says anything about `place` or what is reached through it. */
+function mentions(s: PtrState, place: string): boolean {
+  if (s.has(place)) return true;
+  for (const k of s.keys()) if (k.startsWith(place)) return true;
+  return false;
 }
 
 function innermostName(decl: SyntaxNode | null): string | undefined {
@@ -303,6 +517,8 @@ function dropFacts(s: MutState, p: string, drop: (f: PtrFact) => boolean): void 
 function edge(node: FlowNode, index: number, after: PtrState): PtrState {
   if (node.kind !== 'cond' || node.succ.length !== 2 || !node.syntax || node.syntax === node.owner) return after;
   if (node.owner?.type === 'switch_statement') return after;
+  const toks = nodeTokens(node);
+  if (!toks.has('IS_ERR') && !mentionsTracked(toks, after)) return after;
   const s = new Map(after as Map<string, Set<PtrFact>>);
   refine(node.syntax, index === 0, s);
   return s;
@@ -342,6 +558,7 @@ export function pointerFlow(cfg: Cfg, env: PointerEnv): ForwardResult<PtrState> 
   if (!perCfg) results.set(cfg, (perCfg = new WeakMap()));
   let r = perCfg.get(env);
   if (!r) {
+    prepareCfg(cfg);
     r = solveForward<PtrState>(cfg, {
       initial: new Map(),
       transfer: (n, b) => transfer(n, b, env),
@@ -438,42 +655,61 @@ const fieldAllocs = new WeakMap<DriverModel, Map<string, FieldAllocation[]>>();
  * (`r->host_seq = vzalloc(n)`, or `bmp = vzalloc(n); ... r->host_seq = bmp;`):
  * a field allocated in one function and freed in another.
  */
-export function fieldAllocations(
-  model: DriverModel,
-  cfgOf: (file: DriverModel['files'][number], fn: DriverModel['files'][number]['facts']['functions'][number]) => Cfg | undefined,
-): Map<string, FieldAllocation[]> {
+export function fieldAllocations(model: DriverModel): Map<string, FieldAllocation[]> {
   let out = fieldAllocs.get(model);
   if (out) return out;
   out = new Map();
-  const env = pointerEnv(model);
+  const add = (field: string, allocator: string, file: DriverModel['files'][number], offset: number) => {
+    const family = allocFamily(allocator);
+    if (!family) return;
+    const list = out!.get(field) ?? [];
+    if (!list.some((x) => x.family === family && x.allocator === allocator)) {
+      list.push({ family, allocator, file, line: file.lines.positionAt(offset).line });
+    }
+    out!.set(field, list);
+  };
+  // Read from the text: which allocator a field or a local is assigned from is exact enough there,
+  // and no function needs a flow graph for it.
   for (const file of model.files) {
     const allocating = new Set<string>();
     for (const c of file.facts.calls) if (c.fn && allocFamily(c.callee)) allocating.add(c.fn);
+    if (!allocating.size) continue;
+    const masked = file.parsed.masked;
     for (const fn of file.facts.functions) {
       if (!allocating.has(fn.name)) continue;
-      const cfg = cfgOf(file, fn);
-      if (!cfg) continue;
-      const flow = pointerFlow(cfg, env);
-      for (const node of cfg.nodes) {
-        const after = flow.after[node.id];
-        const syn = node.syntax;
-        if (!after || !syn || node.kind === 'label' || (node.kind === 'cond' && syn === node.owner)) continue;
-        const assigns = syn.type === 'assignment_expression' ? [syn] : syn.descendantsOfType('assignment_expression');
-        for (const a of assigns) {
-          const lhs = placeOf(a.childForFieldName('left'));
-          const m = lhs && /(?:->|\.)([A-Za-z_]\w*)$/.exec(lhs);
-          if (!m) continue;
-          for (const f of factsOf(after, lhs!, 'alloc')) {
-            const list = out.get(m[1]) ?? [];
-            if (!list.some((x) => x.family === f.detail && x.allocator === f.callee)) {
-              list.push({ family: f.detail!, allocator: f.callee!, file, line: f.line! });
-            }
-            out.set(m[1], list);
-          }
-        }
+      const text = masked.slice(fn.start, fn.end);
+      for (const m of text.matchAll(FIELD_ALLOC_G)) add(m[1], m[2], file, fn.start + m.index);
+      for (const m of text.matchAll(LOCAL_ALLOC)) {
+        const store = new RegExp(`(?:->|\\.)\\s*([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^;=]*?\\)\\s*)?${m[1]}\\s*;`, 'g');
+        for (const st of text.matchAll(store)) add(st[1], m[2], file, fn.start + m.index);
       }
     }
   }
   fieldAllocs.set(model, out);
   return out;
 }
+
+const ALLOC_NAMES = Object.keys(ALLOCATORS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+const LOCAL_ALLOC = new RegExp(`\\b([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^;=]*?\\)\\s*)?(${ALLOC_NAMES})\\s*\\(`, 'g');
+const FIELD_ALLOC_G = new RegExp(`(?:->|\\.)\\s*([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^;=]*?\\)\\s*)?(${ALLOC_NAMES})\\s*\\(`, 'g');
+
+/**
+ * Text test: can a local the function frees hold memory from an allocator that free
+ * does not take (`p = vzalloc(n); ... kfree(p);`)? Only then is its flow worth building.
+ */
+export function mayMismatchFree(text: string): boolean {
+  const allocs = new Map<string, string[]>();
+  for (const m of text.matchAll(LOCAL_ALLOC)) (allocs.get(m[1]) ?? allocs.set(m[1], []).get(m[1])!).push(m[2]);
+  if (!allocs.size) return false;
+  for (const m of text.matchAll(FREE_OF_LOCAL)) {
+    const free = m[1];
+    const args = m[2].split(',').map((a) => a.trim());
+    const arg = args[freedArgIndex(free)];
+    const families = allocs.get(arg ?? '');
+    if (families?.some((a) => !FREES[free].includes(allocFamily(a)!))) return true;
+  }
+  return false;
+}
+const FREE_OF_LOCAL = new RegExp(`\\b(${Object.keys(FREES).join('|')})\\s*\\(([^;()]*)\\)`, 'g');

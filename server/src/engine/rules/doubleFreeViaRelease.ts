@@ -1,5 +1,5 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
-import { argsOf, calleeOf, freesParam, placeOf, stripValue } from '../flow/pointers';
+import { argsOf, calleeOf, freesParam, nodeDigest, nodeTokens, placeOf, prepareCfg, stripValue } from '../flow/pointers';
 import { solveForward } from '../flow/dataflow';
 import type { FlowNode } from '../flow/cfg';
 import { FILE_OPS, type DriverModel } from '../model/driver';
@@ -39,8 +39,11 @@ function releasingFields(model: DriverModel): Map<string, FileField> {
   const freeingRelease = (fn: string) => freesParam(model, fn, 1, 'private_data');
   for (const file of model.files) {
     if (!file.facts.calls.some((c) => ANON_GETFILE.test(c.callee))) continue;
-    for (const call of file.parsed.tree.rootNode.descendantsOfType('call_expression')) {
-      if (!ANON_GETFILE.test(calleeOf(call) ?? '')) continue;
+    for (const fact of file.facts.calls) {
+      if (!ANON_GETFILE.test(fact.callee)) continue;
+      let call: SyntaxNode | null = file.parsed.tree.rootNode.descendantForIndex(fact.start, fact.start + fact.callee.length);
+      while (call && call.type !== 'call_expression') call = call.parent;
+      if (!call) continue;
       const args = argsOf(call);
       const priv = placeOf(args[2]);
       const assign = call.parent?.type === 'assignment_expression' ? call.parent : undefined;
@@ -97,12 +100,17 @@ interface FreeEvent {
 function transfer(node: FlowNode, before: State, fields: Map<string, FileField>, model: DriverModel, events?: FreeEvent[]): State {
   const syn = node.syntax;
   if (!syn || node.kind === 'label' || (node.kind === 'cond' && syn === node.owner)) return before;
+  const toks = nodeTokens(node);
+  if (
+    !toks.has('fput') &&
+    !toks.has('get_file') &&
+    ![...fields.keys()].some((f) => toks.has(f)) &&
+    !(before.size && [...toks].some((t) => before.has(`ref:${t}`) || [...before].some((f) => f.includes(t))))
+  )
+    return before;
   let s: Set<string> | undefined;
   const w = () => (s ??= new Set(before));
-  const nodes = syn.descendantsOfType(['call_expression', 'assignment_expression', 'init_declarator']);
-  if (['call_expression', 'assignment_expression', 'init_declarator'].includes(syn.type)) nodes.push(syn);
-  nodes.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
-  for (const n of nodes) {
+  for (const n of nodeDigest(node).events) {
     const cur: State = s ?? before;
     if (n.type === 'call_expression') {
       const callee = calleeOf(n);
@@ -165,6 +173,30 @@ function removableStatement(file: SourceFile, call: SyntaxNode): { start: number
   return { start, end };
 }
 
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+/**
+ * Text prefilter: after `fput(obj->field)` (or of a local copied from it), does the
+ * text free `obj`, or pass it first to one of the driver's functions that frees it?
+ */
+function mayFreeAfterPut(model: DriverModel, text: string, fields: Map<string, FileField>): boolean {
+  for (const m of text.matchAll(/\bfput\s*\(\s*([A-Za-z_][\w>.-]*?)\s*\)/g)) {
+    let obj: string | undefined;
+    const fm = /^(.*)->([A-Za-z_]\w*)$/.exec(m[1]);
+    if (fm && fields.has(fm[2])) obj = fm[1];
+    else if (!fm) {
+      const alias = new RegExp(`\\b${escapeRe(m[1])}\\s*=\\s*([A-Za-z_][\\w>.-]*?)->([A-Za-z_]\\w*)\\s*;`).exec(text);
+      if (alias && fields.has(alias[2])) obj = alias[1];
+    }
+    if (!obj) continue;
+    const call = new RegExp(`\\b([A-Za-z_]\\w*)\\s*\\(\\s*${escapeRe(obj)}\\s*[,)]`, 'g');
+    for (const c of text.slice(m.index + m[0].length).matchAll(call)) {
+      if (isFree(c[1]) || freesParam(model, c[1], 0)) return true;
+    }
+  }
+  return false;
+}
+
 /** fput() of a migration file whose release frees the object, then a free of that object. */
 export const doubleFreeViaRelease: Rule = {
   meta: {
@@ -184,9 +216,10 @@ export const doubleFreeViaRelease: Rule = {
       const candidates = new Set<string>();
       for (const c of file.facts.calls) if (c.fn && c.callee === 'fput') candidates.add(c.fn);
       for (const fn of file.facts.functions) {
-        if (!candidates.has(fn.name)) continue;
+        if (!candidates.has(fn.name) || !mayFreeAfterPut(model, file.parsed.masked.slice(fn.start, fn.end), fields)) continue;
         const cfg = context.flow.cfg(file, fn);
         if (!cfg) continue;
+        prepareCfg(cfg);
         const flow = solveForward<State>(cfg, {
           initial: new Set(),
           transfer: (n, b) => transfer(n, b, fields, model),

@@ -1,5 +1,17 @@
 import { quickFix, replaceRange, suppressionFix, fixableText } from '../fixes/edits';
-import { argsOf, calleeOf, factsOf, placeOf, pointerEnv, pointerFlow, stripValue } from '../flow/pointers';
+import type { FlowNode } from '../flow/cfg';
+import {
+  argsOf,
+  calleeOf,
+  factsOf,
+  mentionsTracked,
+  nodeEvents,
+  nodeTokens,
+  placeOf,
+  pointerEnv,
+  pointerFlow,
+  stripValue,
+} from '../flow/pointers';
 import type { SyntaxNode } from '../syntax/cParser';
 import type { Rule } from './rule';
 
@@ -43,9 +55,10 @@ function nullTests(cond: SyntaxNode): { node: SyntaxNode; arg: SyntaxNode; whenN
 }
 
 /** Places tested with IS_ERR()/IS_ERR_OR_NULL()/PTR_ERR_OR_ZERO() in `cond`. */
-function errChecked(cond: SyntaxNode): Set<string> {
+function errChecked(node: FlowNode): Set<string> {
   const out = new Set<string>();
-  for (const c of cond.descendantsOfType('call_expression')) {
+  for (const c of nodeEvents(node)) {
+    if (c.type !== 'call_expression') continue;
     if (/^(?:IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO|IS_ERR_VALUE)$/.test(calleeOf(c) ?? '')) {
       const p = placeOf(argsOf(c)[0]);
       if (p) out.add(p);
@@ -85,6 +98,31 @@ function branchError(branch: SyntaxNode | null, placeText: string): { start: num
   return undefined;
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+/**
+ * Text prefilter: does the function store an ERR_PTR-returning call's result somewhere
+ * (or copy it into a local) and test that place against NULL anywhere? Only then is
+ * its flow worth building.
+ */
+function mayNullTest(text: string, errFns: ReadonlySet<string>): boolean {
+  const targets = new Set<string>();
+  for (const m of text.matchAll(/([A-Za-z_][\w>.-]*)\s*=\s*(?:\([^;=]*?\)\s*)?([A-Za-z_]\w*)\s*\(/g)) {
+    if (errFns.has(m[2])) targets.add(m[1]);
+  }
+  for (const t of [...targets]) {
+    for (const m of text.matchAll(new RegExp(`([A-Za-z_]\\w*)\\s*=\\s*${escapeRe(t)}\\s*;`, 'g'))) targets.add(m[1]);
+  }
+  for (const t of targets) {
+    const l = escapeRe(t);
+    const test = new RegExp(
+      `!\\s*\\(?\\s*${l}(?![\\w>.\\[(-])|${l}\\s*[!=]=\\s*NULL|NULL\\s*[!=]=\\s*${l}(?![\\w>.-])|(?:if|while)\\s*\\(\\s*${l}\\s*\\)|(?:&&|\\|\\|)\\s*${l}\\s*(?:&&|\\|\\||\\))|\\(\\s*${l}\\s*(?:&&|\\|\\|)`,
+    );
+    if (test.test(text)) return true;
+  }
+  return false;
+}
+
 /** A result that is ERR_PTR() on failure (never NULL) is tested against NULL. */
 export const errPtrCheckedAsNull: Rule = {
   meta: {
@@ -104,15 +142,15 @@ export const errPtrCheckedAsNull: Rule = {
       for (const c of file.facts.calls) if (c.fn && env.errPtrFunctions.has(c.callee)) callers.add(c.fn);
       if (!callers.size) continue;
       for (const fn of file.facts.functions) {
-        if (!callers.has(fn.name)) continue;
+        if (!callers.has(fn.name) || !mayNullTest(file.parsed.masked.slice(fn.start, fn.end), env.errPtrFunctions)) continue;
         const cfg = context.flow.cfg(file, fn);
         if (!cfg) continue;
         const flow = pointerFlow(cfg, env);
         for (const node of cfg.nodes) {
           if (node.kind !== 'cond' || !node.syntax || node.syntax === node.owner || node.owner?.type === 'switch_statement') continue;
           const before = flow.before[node.id];
-          if (!before || before.size === 0) continue;
-          const checked = errChecked(node.syntax);
+          if (!before || before.size === 0 || !mentionsTracked(nodeTokens(node), before)) continue;
+          const checked = errChecked(node);
           for (const t of nullTests(node.syntax)) {
             const place = placeOf(t.arg)!;
             if (checked.has(place)) continue;

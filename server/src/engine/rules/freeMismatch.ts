@@ -1,6 +1,19 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
-import { argsOf, calleeOf, factsOf, fieldAllocations, placeOf, pointerEnv, pointerFlow } from '../flow/pointers';
-import { FREES, MATCHING_FREE, freedArgIndex, isFree, type AllocFamily } from '../tables/memory';
+import {
+  argsOf,
+  calleeOf,
+  factsOf,
+  fieldAllocations,
+  mayMismatchFree,
+  nodeEvents,
+  nodeTokens,
+  placeOf,
+  pointerEnv,
+  pointerFlow,
+  type PtrState,
+} from '../flow/pointers';
+import { FREES, MATCHING_FREE, allocFamily, freedArgIndex, isFree, type AllocFamily } from '../tables/memory';
+import type { SyntaxNode } from '../syntax/cParser';
 import type { Rule } from './rule';
 
 interface Data {
@@ -11,6 +24,21 @@ interface Data {
   calleeStart: number;
   calleeEnd: number;
   replacement?: string;
+}
+
+const EMPTY: PtrState = new Map();
+
+/** The row of the statement around a node. */
+function statementRow(n: SyntaxNode): number {
+  let p: SyntaxNode | null = n;
+  while (p && !/statement$|^declaration$/.test(p.type)) p = p.parent;
+  return (p ?? n).startPosition.row;
+}
+
+/** Whether a function's text frees one of the fields the driver allocates (`vfree(r->host_seq)`). */
+function fieldFreeMentioned(text: string, fields: Map<string, unknown>): boolean {
+  for (const m of text.matchAll(/(?:->|\.)\s*([A-Za-z_]\w*)\s*\)/g)) if (fields.has(m[1])) return true;
+  return false;
 }
 
 /** Frees that take the pointer alone: the ones a quick fix can swap for each other. */
@@ -38,23 +66,41 @@ export const freeMismatch: Rule = {
   create(context) {
     const model = context.model;
     const env = pointerEnv(model);
-    let fields: ReturnType<typeof fieldAllocations> | undefined;
+    const fields = fieldAllocations(model);
     for (const file of model.files) {
       const freeing = new Set<string>();
       for (const c of file.facts.calls) if (c.fn && isFree(c.callee)) freeing.add(c.fn);
       if (!freeing.size) continue;
-      fields ??= fieldAllocations(model, (f, fn) => context.flow.cfg(f, fn));
+      const allocating = new Set<string>();
+      for (const c of file.facts.calls) if (c.fn && allocFamily(c.callee)) allocating.add(c.fn);
       for (const fn of file.facts.functions) {
         if (!freeing.has(fn.name)) continue;
-        const cfg = context.flow.cfg(file, fn);
-        if (!cfg) continue;
-        const flow = pointerFlow(cfg, env);
-        for (const node of cfg.nodes) {
-          const syn = node.syntax;
-          const before = flow.before[node.id];
-          if (!syn || !before || node.kind === 'label' || (node.kind === 'cond' && syn === node.owner)) continue;
-          const calls = syn.type === 'call_expression' ? [syn] : syn.descendantsOfType('call_expression');
-          for (const call of calls) {
+        // A function that allocates nothing frees what fields hold: judged by the driver-wide field map alone.
+        const text = file.parsed.masked.slice(fn.start, fn.end);
+        const locals = allocating.has(fn.name) && mayMismatchFree(text);
+        if (!locals && !fieldFreeMentioned(text, fields)) continue;
+        // Free calls with the state before them: from the flow when locals matter, else (fields only) from the tree.
+        const sites: { call: SyntaxNode; before: PtrState; anchor: number }[] = [];
+        if (locals) {
+          const cfg = context.flow.cfg(file, fn);
+          if (!cfg) continue;
+          const flow = pointerFlow(cfg, env);
+          for (const node of cfg.nodes) {
+            const before = flow.before[node.id];
+            if (!node.syntax || !before || ![...nodeTokens(node)].some(isFree)) continue;
+            for (const call of nodeEvents(node))
+              if (call.type === 'call_expression') sites.push({ call, before, anchor: node.syntax.startPosition.row });
+          }
+        } else {
+          for (const c of file.facts.calls) {
+            if (c.fn !== fn.name || !isFree(c.callee)) continue;
+            let call: SyntaxNode | null = file.parsed.tree.rootNode.descendantForIndex(c.start, c.start + c.callee.length);
+            while (call && call.type !== 'call_expression') call = call.parent;
+            if (call) sites.push({ call, before: EMPTY, anchor: statementRow(call) });
+          }
+        }
+        for (const { call, before, anchor } of sites) {
+          {
             const free = calleeOf(call);
             if (!free || !isFree(free)) continue;
             const arg = argsOf(call)[freedArgIndex(free)];
@@ -91,7 +137,7 @@ export const freeMismatch: Rule = {
               endLine: end.line,
               endColumn: end.character,
               name: place,
-              anchorLine: syn.startPosition.row,
+              anchorLine: anchor,
               related: wrong.map((a) => ({ path: a.path, line: a.line, column: 0, message: `allocated here by ${a.allocator}()` })),
               message:
                 `'${place}' is allocated by ${w.allocator}() (${w.family} memory), which ${free}() cannot free: the allocator's ` +

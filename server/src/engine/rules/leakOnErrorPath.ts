@@ -1,11 +1,11 @@
 import { fixableText, insertLines, quickFix, suppressionFix } from '../fixes/edits';
 import { solveForward } from '../flow/dataflow';
 import type { Cfg, FlowNode } from '../flow/cfg';
-import { argsOf, calleeOf, placeOf, stripValue } from '../flow/pointers';
+import { argsOf, calleeOf, mentionsTracked, nodeDigest, nodeTokens, placeOf, prepareCfg, stripValue } from '../flow/pointers';
 import type { FunctionFact } from '../model/facts';
 import type { SourceFile } from '../model/sourceFile';
 import type { SyntaxNode } from '../syntax/cParser';
-import { ACQUIRES, BORROWS, MATCHING_FREE, RELEASES, allocFamily, freedArgIndex, isFree } from '../tables/memory';
+import { ACQUIRES, ALLOCATORS, BORROWS, MATCHING_FREE, RELEASES, allocFamily, freedArgIndex, isFree } from '../tables/memory';
 import type { Rule } from './rule';
 
 /** What a local owns: `<release>:<acquirer>:<line>`. */
@@ -127,24 +127,25 @@ function declName(n: SyntaxNode): string | undefined {
 function transfer(node: FlowNode, before: State, file: SourceFile, locals: Set<string>): State {
   const syn = node.syntax;
   if (!syn || node.kind === 'label' || (node.kind === 'cond' && syn === node.owner)) return before;
+  const toks = nodeTokens(node);
+  const tracked = before.size > 0 && mentionsTracked(toks, before);
+  if (!tracked && ![...toks].some((t) => owed(t))) return before;
   let s: Map<string, string> | undefined;
   const w = () => (s ??= new Map(before));
   // A loop's condition reassigns the cursors of loop macros.
   if (node.kind === 'cond' && node.owner && node.owner.type !== 'if_statement' && node.owner.type !== 'switch_statement') {
-    for (const id of syn.descendantsOfType('identifier')) if (before.has(id.text)) w().delete(id.text);
+    for (const id of nodeDigest(node).identifiers) if (before.has(id.text)) w().delete(id.text);
   }
-  if (before.size) {
-    const ids = syn.type === 'identifier' ? [syn] : syn.descendantsOfType('identifier');
-    for (const id of ids) {
+  if (tracked) {
+    for (const id of nodeDigest(node).identifiers) {
       if (!(s ?? before).has(id.text)) continue;
       const how = classify(id, syn);
       if (how === 'release' || how === 'escape' || how === 'assign') w().delete(id.text);
     }
     if (node.kind === 'return') return s ?? before;
   }
-  const owners = syn.descendantsOfType(['assignment_expression', 'init_declarator']);
-  if (syn.type === 'assignment_expression' || syn.type === 'init_declarator') owners.push(syn);
-  for (const a of owners) {
+  for (const a of nodeDigest(node).events) {
+    if (a.type === 'call_expression') continue;
     const lhsNode = a.type === 'init_declarator' ? undefined : a.childForFieldName('left');
     const lhs =
       a.type === 'init_declarator' ? declName(a) : stripValue(lhsNode)?.type === 'identifier' ? stripValue(lhsNode)!.text : undefined;
@@ -171,7 +172,7 @@ function edge(node: FlowNode, index: number, after: State): State {
     node.owner?.type === 'switch_statement'
   )
     return after;
-  if (!after.size) return after;
+  if (!after.size || !mentionsTracked(nodeTokens(node), after)) return after;
   const empty = new Set<string>();
   emptyWhen(node.syntax, index === 0, empty);
   if (![...empty].some((p) => after.has(p))) return after;
@@ -183,6 +184,7 @@ function edge(node: FlowNode, index: number, after: State): State {
 function analyse(cfg: Cfg, file: SourceFile, fn: FunctionFact) {
   const params = new Set(fn.params.map((p) => p.name));
   const locals = new Set([...fn.locals].filter((l) => !params.has(l)));
+  prepareCfg(cfg);
   return solveForward<State>(cfg, {
     initial: new Map(),
     transfer: (n, b) => transfer(n, b, file, locals),
@@ -196,6 +198,82 @@ function analyse(cfg: Cfg, file: SourceFile, fn: FunctionFact) {
     },
     equals: (a, b) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v),
   });
+}
+
+const ACQUIRE_NAMES = [...Object.keys(ALLOCATORS), ...Object.keys(ACQUIRES)].filter((n) => owed(n)).sort((a, b) => b.length - a.length);
+const ACQUIRE_INTO = new RegExp(`\\b([A-Za-z_]\\w*)\\s*=\\s*(?:\\([^;=]*?\\)\\s*)?(?:${ACQUIRE_NAMES.join('|')})\\s*\\(`, 'g');
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+/**
+ * Text prefilter: can some acquisition into a local reach a `return` (or the end)
+ * with no release, store, return or hand-over of that local in a block still open at
+ * that return? Returns inside the NULL/IS_ERR test right after the acquisition own
+ * nothing. Functions that pass are analysed on their flow graph.
+ */
+function mayLeak(text: string): boolean {
+  for (const m of text.matchAll(ACQUIRE_INTO)) {
+    const name = m[1];
+    const l = escapeRe(name);
+    const stmtEnd = text.indexOf(';', m.index + m[0].length);
+    if (stmtEnd < 0) continue;
+    if (/__free\s*\(/.test(text.slice(Math.max(0, text.lastIndexOf('\n', m.index)), m.index))) continue;
+    const nullTest = new RegExp(
+      `^\\s*if\\s*\\(\\s*(?:(?:un)?likely\\s*\\()?\\s*(?:!\\s*${l}|${l}\\s*==\\s*NULL|IS_ERR(?:_OR_NULL)?\\s*\\(\\s*${l}\\s*\\))\\s*\\)?\\s*\\)\\s*(?:\\{[^{}]*)?$`,
+    );
+    // Consumes by the depth of the block they sit in; a closing brace forgets the deeper ones.
+    const open: boolean[] = [false];
+    const owned = () => !open.some(Boolean);
+    for (let i = stmtEnd + 1; i <= text.length; i++) {
+      const c = text[i];
+      if (c === '{') open.push(false);
+      else if (c === '}' || i === text.length) {
+        if (open.length === 1 && owned()) return true; // falls off the end still owning it
+        open.pop();
+        if (!open.length) break;
+      } else if (c === 'r' && text.startsWith('return', i) && !/\w/.test(text[i - 1] ?? ' ') && !/\w/.test(text[i + 6] ?? ' ')) {
+        const semi = text.indexOf(';', i);
+        const ret = text.slice(i, semi < 0 ? text.length : semi);
+        if (new RegExp(`\\b${l}\\b`).test(ret)) open[open.length - 1] = true;
+        else if (owned() && !nullTest.test(text.slice(stmtEnd + 1, i))) return true;
+      } else if (text.startsWith(name, i) && !/\w/.test(text[i - 1] ?? ' ') && !/\w/.test(text[i + name.length] ?? ' ')) {
+        if (consumes(text, i, name.length)) open[open.length - 1] = true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether the occurrence of a local at [at, at+len) hands it on: passed whole or as `&x->f`, or stored. */
+function consumes(text: string, at: number, len: number): boolean {
+  let b = at - 1;
+  while (b >= 0 && /\s/.test(text[b])) b--;
+  let after = at + len;
+  while (after < text.length && /\s/.test(text[after])) after++;
+  const next = text[after];
+  // `= x;`: stored (the left side is a field, global or out-parameter, or another local).
+  if (text[b] === '=' && text[b - 1] !== '=' && text[b - 1] !== '!' && (next === ';' || next === ',' || next === ')')) return true;
+  const whole = (text[b] === '(' || text[b] === ',') && (next === ',' || next === ')');
+  const address = text[b] === '&' && text.startsWith('->', after);
+  if (!whole && !address) return false;
+  const callee = enclosingCallee(text, at);
+  if (!callee || /^(?:if|while|for|switch|return|sizeof)$/.test(callee)) return false;
+  return !BORROWS.test(callee);
+}
+
+/** The name before the innermost unclosed `(` before `at`. */
+function enclosingCallee(text: string, at: number): string | undefined {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth-- === 0) {
+        const m = /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, i - 64), i));
+        return m?.[1];
+      }
+    } else if (c === ';' || c === '{' || c === '}') return undefined;
+  }
+  return undefined;
 }
 
 /** An allocation or reference in a local that a return leaves unreleased and unstored. */
@@ -215,7 +293,7 @@ export const leakOnErrorPath: Rule = {
       for (const c of file.facts.calls) if (c.fn && owed(c.callee)) candidates.add(c.fn);
       if (!candidates.size) continue;
       for (const fn of file.facts.functions) {
-        if (!candidates.has(fn.name)) continue;
+        if (!candidates.has(fn.name) || !mayLeak(file.parsed.masked.slice(fn.start, fn.end))) continue;
         const cfg = context.flow.cfg(file, fn);
         if (!cfg) continue;
         const flow = analyse(cfg, file, fn);

@@ -1,8 +1,21 @@
 import { suppressionFix, fixableText } from '../fixes/edits';
-import { argsOf, calleeOf, factsOf, placeOf, pointerEnv, pointerFlow, stripValue, type ParsedFact, type PtrState } from '../flow/pointers';
+import {
+  argsOf,
+  calleeOf,
+  factsOf,
+  mentionsTracked,
+  nodeDigest,
+  nodeTokens,
+  placeOf,
+  pointerEnv,
+  pointerFlow,
+  stripValue,
+  type ParsedFact,
+  type PtrState,
+} from '../flow/pointers';
 import type { FlowNode } from '../flow/cfg';
 import type { SyntaxNode } from '../syntax/cParser';
-import { RELEASES, freedArgIndex, isFree } from '../tables/memory';
+import { FREES, RELEASES, freedArgIndex, isFree } from '../tables/memory';
 import type { Rule } from './rule';
 
 type Kind = 'use-after-free' | 'double-free' | 'err-ptr-use';
@@ -42,7 +55,7 @@ interface Use {
   deref: boolean;
 }
 
-const USE_TYPES = ['field_expression', 'pointer_expression', 'subscript_expression', 'call_expression', 'return_statement'];
+const USE_SET = new Set(['field_expression', 'pointer_expression', 'subscript_expression', 'call_expression', 'return_statement']);
 
 function insideSizeof(n: SyntaxNode, top: SyntaxNode): boolean {
   for (let p = n.parent; p && p !== top.parent; p = p.parent)
@@ -55,10 +68,10 @@ function usesIn(node: FlowNode): Use[] {
   const syn = node.syntax;
   if (!syn || node.kind === 'label' || (node.kind === 'cond' && syn === node.owner)) return [];
   const out: Use[] = [];
-  const nodes = syn.descendantsOfType(USE_TYPES);
-  if (USE_TYPES.includes(syn.type)) nodes.unshift(syn);
-  for (const n of nodes) {
-    if (insideSizeof(n, syn)) continue;
+  const sizeofs = nodeTokens(node).has('sizeof') || nodeTokens(node).has('offsetof');
+  for (const n of nodeDigest(node).all) {
+    if (!USE_SET.has(n.type)) continue;
+    if (sizeofs && insideSizeof(n, syn)) continue;
     if (n.type === 'field_expression') {
       if (n.childForFieldName('operator')?.text !== '->') continue;
       const p = placeOf(n.childForFieldName('argument'));
@@ -87,6 +100,61 @@ function usesIn(node: FlowNode): Use[] {
   return out;
 }
 
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+const FREE_CALL = new RegExp(`\\b(${[...Object.keys(FREES), ...RELEASES].join('|')})\\s*\\(([^;]*?)\\)\\s*;`, 'g');
+
+/**
+ * The text a path can run through after `from`: up to a `return` or `goto` in the same
+ * block (then from the goto's label on), or the rest of the function.
+ */
+function textAfter(text: string, from: number): string {
+  let depth = 0;
+  let end = text.length;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) {
+      end = i;
+      break;
+    }
+  }
+  const block = text.slice(from, end);
+  const jump = /\breturn\b[^;]*;|\bgoto\s+([A-Za-z_]\w*)\s*;/.exec(block);
+  if (!jump) return text.slice(from);
+  const upTo = block.slice(0, jump.index + jump[0].length);
+  if (!jump[1]) return upTo;
+  const label = new RegExp(`^\\s*${jump[1]}\\s*:`, 'm').exec(text);
+  return label ? upTo + text.slice(label.index) : text.slice(from);
+}
+
+/**
+ * Text prefilter: after some free or release in the function's text, the freed
+ * expression appears again (or a freed ERR_PTR was IS_ERR-tested before it). Cleanup
+ * functions that free each thing once, last, are ruled out without building a flow.
+ */
+function mayUseAfterFree(text: string): boolean {
+  const errTested = text.includes('IS_ERR');
+  for (const m of text.matchAll(FREE_CALL)) {
+    const free = isFree(m[1]);
+    if (!free && !errTested) continue;
+    const args = m[2].split(',');
+    const arg = (args[free ? freedArgIndex(m[1]) : 0] ?? '').replace(/\s+/g, '').replace(/^\([^()]*\)/, '');
+    if (!/^[A-Za-z_][\w>.-]*$/.test(arg)) continue;
+    const after = free ? textAfter(text, m.index + m[0].length) : '';
+    // Used again later (not merely reassigned: `p = NULL;`).
+    if (free && after.includes(placeRootText(arg))) {
+      const again = new RegExp(`(?<![\\w>.])${escapeRe(arg)}(?!\\w)(?!\\s*=[^=])`);
+      if (again.test(after)) return true;
+    }
+    if (errTested && new RegExp(`IS_ERR\\s*\\(\\s*${escapeRe(arg)}\\s*\\)`).test(text.slice(0, m.index))) return true;
+  }
+  return false;
+}
+
+function placeRootText(place: string): string {
+  return /^[A-Za-z_]\w*/.exec(place)?.[0] ?? place;
+}
+
 /** A pointer used after it was freed on the same path, freed twice, or an ERR_PTR freed or dereferenced. */
 export const useAfterFree: Rule = {
   meta: {
@@ -101,20 +169,19 @@ export const useAfterFree: Rule = {
   create(context) {
     const env = pointerEnv(context.model);
     for (const file of context.model.files) {
-      // Prefilter: only functions that free, release or test for ERR_PTR.
+      // Prefilter: only functions that free or release something.
       const candidates = new Set<string>();
-      for (const c of file.facts.calls)
-        if (c.fn && (isFree(c.callee) || RELEASES.has(c.callee) || c.callee === 'IS_ERR')) candidates.add(c.fn);
+      for (const c of file.facts.calls) if (c.fn && (isFree(c.callee) || RELEASES.has(c.callee))) candidates.add(c.fn);
       if (!candidates.size) continue;
       for (const fn of file.facts.functions) {
-        if (!candidates.has(fn.name)) continue;
+        if (!candidates.has(fn.name) || !mayUseAfterFree(file.parsed.masked.slice(fn.start, fn.end))) continue;
         const cfg = context.flow.cfg(file, fn);
         if (!cfg) continue;
         const flow = pointerFlow(cfg, env);
         const seen = new Set<string>();
         for (const node of cfg.nodes) {
           const before = flow.before[node.id];
-          if (!before || before.size === 0) continue;
+          if (!before || before.size === 0 || !mentionsTracked(nodeTokens(node), before)) continue;
           for (const use of usesIn(node)) {
             let data: Data | undefined;
             let message = '';
