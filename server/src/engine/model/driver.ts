@@ -89,6 +89,8 @@ export interface DriverModel {
   handlers: HandlerItem[];
   /** Directory-level items (driverChecks.ts), filled in by the workspace. */
   driverItems?: DriverItem[];
+  /** The kernel tree around the driver, when there is one: its files can be read by path relative to its root. */
+  kernel?: { root: string; read(relativePath: string): string | undefined };
 }
 
 export interface DriverContext {
@@ -169,6 +171,8 @@ export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverConte
     handlers: [],
   };
   if (!kind.ok) return model;
+  const { kernelRoot, headers } = ctx;
+  if (kernelRoot && headers) model.kernel = { root: kernelRoot, read: (rel) => headers.readText(path.join(kernelRoot, rel)) };
   const local = localNames(files);
   model.handlers = findHandlers(files, local.functions);
   model.parentCalls = findParentCalls(dir, files, local, ctx);

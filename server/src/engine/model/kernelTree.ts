@@ -60,6 +60,19 @@ export class HeaderIndex {
     return found ? names : undefined;
   }
 
+  private readonly texts = new Map<string, string | null>();
+
+  /** The decoded text of a kernel-tree file (e.g. drivers/vfio/pci/vfio_pci.c), read once per index. */
+  readText(file: string): string | undefined {
+    if (!this.texts.has(file)) {
+      const st = this.host.stat(file);
+      const bytes = st?.isFile && st.size <= MAX_HEADER_BYTES ? this.host.readBytes(file) : undefined;
+      const decoded = bytes ? decodeSource(bytes) : undefined;
+      this.texts.set(file, decoded?.ok ? decoded.text : null);
+    }
+    return this.texts.get(file) ?? undefined;
+  }
+
   private headerDeclarations(file: string): HeaderDeclarations | undefined {
     if (!this.scanned.has(file)) this.scanned.set(file, this.readHeader(file) ?? null);
     return this.scanned.get(file) ?? undefined;

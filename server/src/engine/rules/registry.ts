@@ -7,6 +7,7 @@ import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
+import { opsIncomplete } from './opsIncomplete';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 import { useAfterFree } from './useAfterFree';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   doubleFreeViaRelease,
   freeMismatch,
   leakOnErrorPath,
+  opsIncomplete,
 ];
 
 export function ruleById(id: string): Rule | undefined {
