@@ -8,6 +8,7 @@ import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
 import { opsIncomplete } from './opsIncomplete';
+import { pciDriverIncomplete } from './pciDriverIncomplete';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 import { useAfterFree } from './useAfterFree';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   freeMismatch,
   leakOnErrorPath,
   opsIncomplete,
+  pciDriverIncomplete,
 ];
 
 export function ruleById(id: string): Rule | undefined {
