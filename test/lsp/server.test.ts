@@ -15,6 +15,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RULES } from '../../server/src/engine';
 import { checkJson } from '../support/cli';
 import { ensureKernel } from '../support/kernel';
 import { TestClient } from '../support/lspClient';
@@ -99,7 +100,12 @@ describe('language server over stdio', () => {
     doc = TextDocument.create(uri(), 'c', 4, TextDocument.applyEdits(doc, allChange.edits));
     await client.change(uri(), 4, [{ text: doc.getText() }]);
     const v4 = ours((await client.diagnostics(uri(), (p) => p.version === 4)).diagnostics);
-    assert.deepEqual(v4, []);
+    // Fix-all documents; code problems (ops-incomplete: qat_vf_pci_ops has no .device_feature) are not its business.
+    const problems = new Set(RULES.filter((r) => r.meta.type === 'problem').map((r) => r.meta.id));
+    assert.deepEqual(
+      v4.filter((d) => !problems.has(String(d.code))),
+      [],
+    );
   });
 
   it('settings from the client take effect without a restart', async () => {
