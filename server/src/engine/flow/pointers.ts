@@ -205,7 +205,6 @@ interface Prepared {
   starts: number[];
   ends: number[];
   events: boolean;
-  digest: boolean;
 }
 
 const prepared = new WeakMap<Cfg, Prepared>();
@@ -236,7 +235,6 @@ export function prepareCfg(cfg: Cfg): void {
     starts: list.map((x) => x.s),
     ends: list.map((x) => x.e),
     events: false,
-    digest: false,
   };
   prepared.set(cfg, p);
   for (const n of p.nodes) preparedOf.set(n, p);
@@ -269,25 +267,6 @@ function fillEvents(p: Prepared): void {
     if (n) (per.get(n) ?? per.set(n, []).get(n)!).push(f);
   }
   for (const n of p.nodes) eventLists.set(n, (per.get(n) ?? []).sort(byEvaluation));
-}
-
-function fillDigest(p: Prepared): void {
-  p.digest = true;
-  const per = new Map<FlowNode, SyntaxNode[]>();
-  for (const f of p.body.descendantsOfType(DIGEST_TYPES)) {
-    const n = owner(p, f.startIndex, f.endIndex);
-    if (n) (per.get(n) ?? per.set(n, []).get(n)!).push(f);
-  }
-  for (const n of p.nodes) {
-    const all = per.get(n) ?? [];
-    const events: SyntaxNode[] = [];
-    const identifiers: SyntaxNode[] = [];
-    for (const x of all) {
-      if (x.type === 'identifier') identifiers.push(x);
-      else if (EVENT_SET.has(x.type)) events.push(x);
-    }
-    digests.set(n, { events: events.sort(byEvaluation), identifiers, all });
-  }
 }
 
 /**
@@ -354,11 +333,7 @@ export function nodeDigest(node: FlowNode): NodeDigest {
   if (!analysable(node)) return EMPTY_DIGEST;
   let d = digests.get(node);
   if (d) return d;
-  const p = preparedOf.get(node);
-  if (p && !p.digest) {
-    fillDigest(p);
-    return digests.get(node)!;
-  }
+  // Per node: rules ask for the full digest of the few nodes that mention a tracked place.
   const syn = node.syntax!;
   const all = syn.descendantsOfType(DIGEST_TYPES);
   if (DIGEST_TYPES.includes(syn.type)) all.unshift(syn);

@@ -100,15 +100,19 @@ function branchError(branch: SyntaxNode | null, placeText: string): { start: num
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
+const ASSIGNED_BEFORE = /([A-Za-z_][\w>.-]*)\s*=\s*(?:\([^;=()]*\)\s*)?$/;
+
 /**
  * Text prefilter: does the function store an ERR_PTR-returning call's result somewhere
  * (or copy it into a local) and test that place against NULL anywhere? Only then is
  * its flow worth building.
  */
-function mayNullTest(text: string, errFns: ReadonlySet<string>): boolean {
+function mayNullTest(text: string, calls: readonly number[]): boolean {
   const targets = new Set<string>();
-  for (const m of text.matchAll(/([A-Za-z_][\w>.-]*)\s*=\s*(?:\([^;=]*?\)\s*)?([A-Za-z_]\w*)\s*\(/g)) {
-    if (errFns.has(m[2])) targets.add(m[1]);
+  // What each ERR_PTR-returning call is assigned to, read just before the call.
+  for (const at of calls) {
+    const m = ASSIGNED_BEFORE.exec(text.slice(Math.max(0, at - 160), at));
+    if (m) targets.add(m[1]);
   }
   for (const t of [...targets]) {
     for (const m of text.matchAll(new RegExp(`([A-Za-z_]\\w*)\\s*=\\s*${escapeRe(t)}\\s*;`, 'g'))) targets.add(m[1]);
@@ -138,11 +142,20 @@ export const errPtrCheckedAsNull: Rule = {
     const env = pointerEnv(context.model);
     for (const file of context.model.files) {
       // Prefilter: only functions that call an ERR_PTR-returning function.
-      const callers = new Set<string>();
-      for (const c of file.facts.calls) if (c.fn && env.errPtrFunctions.has(c.callee)) callers.add(c.fn);
+      const callers = new Map<string, number[]>();
+      for (const c of file.facts.calls)
+        if (c.fn && env.errPtrFunctions.has(c.callee)) (callers.get(c.fn) ?? callers.set(c.fn, []).get(c.fn)!).push(c.start);
       if (!callers.size) continue;
       for (const fn of file.facts.functions) {
-        if (!callers.has(fn.name) || !mayNullTest(file.parsed.masked.slice(fn.start, fn.end), env.errPtrFunctions)) continue;
+        const errCalls = callers.get(fn.name);
+        if (
+          !errCalls ||
+          !mayNullTest(
+            file.parsed.masked.slice(fn.start, fn.end),
+            errCalls.map((c) => c - fn.start),
+          )
+        )
+          continue;
         const cfg = context.flow.cfg(file, fn);
         if (!cfg) continue;
         const flow = pointerFlow(cfg, env);
