@@ -146,7 +146,31 @@ function mayUseAfterFree(text: string): boolean {
       const again = new RegExp(`(?<![\\w>.])${escapeRe(arg)}(?!\\w)(?!\\s*=[^=])`);
       if (again.test(after)) return true;
     }
-    if (errTested && new RegExp(`IS_ERR\\s*\\(\\s*${escapeRe(arg)}\\s*\\)`).test(text.slice(0, m.index))) return true;
+    if (errTested && onErrorBranch(text, arg, m.index)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the text offset `at` lies where `arg` is known to be an ERR_PTR: inside the
+ * body of `if (IS_ERR(arg))`, or after `if (!IS_ERR(arg))` whose body jumps away.
+ */
+function onErrorBranch(text: string, arg: string, at: number): boolean {
+  const test = new RegExp(`(!\\s*)?IS_ERR\\s*\\(\\s*${escapeRe(arg)}\\s*\\)\\s*\\)`, 'g');
+  for (const m of text.slice(0, at).matchAll(test)) {
+    let i = m.index + m[0].length;
+    while (i < text.length && /\s/.test(text[i])) i++;
+    let end: number;
+    if (text[i] === '{') {
+      let depth = 0;
+      for (end = i; end < text.length; end++) {
+        if (text[end] === '{') depth++;
+        else if (text[end] === '}' && --depth === 0) break;
+      }
+    } else end = text.indexOf(';', i);
+    if (end < 0) end = text.length;
+    if (!m[1] && at > i && at < end) return true;
+    if (m[1] && at > end && /\b(?:return|goto)\b/.test(text.slice(i, end + 1))) return true;
   }
   return false;
 }
