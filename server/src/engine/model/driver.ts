@@ -111,6 +111,8 @@ export interface DriverModel {
   driverItems?: DriverItem[];
   /** Parent APIs' kernel-doc in the kernel tree (apiDocs.ts), filled in by the workspace. */
   apiDocs?: ApiDocLookup;
+  /** The kernel tree around the driver, when there is one: its files can be read by path relative to its root. */
+  kernel?: { root: string; read(relativePath: string): string | undefined };
 }
 
 export interface DriverContext {
@@ -194,6 +196,8 @@ export function analyzeDriver(dir: string, files: SourceFile[], ctx: DriverConte
     headerHelpers: [],
   };
   if (!kind.ok) return model;
+  const { kernelRoot, headers } = ctx;
+  if (kernelRoot && headers) model.kernel = { root: kernelRoot, read: (rel) => headers.readText(path.join(kernelRoot, rel)) };
   const local = localNames(files);
   model.handlers = findHandlers(files, local.functions, ctx.vfioOpsMembers);
   const found = findParentCalls(dir, files, local, ctx);

@@ -113,12 +113,17 @@ export class HeaderIndex {
 
   private readonly opsMembers = new Map<string, Set<string> | null>();
 
-  private readText(file: string): string | undefined {
-    const st = this.host.stat(file);
-    if (!st?.isFile || st.size > MAX_HEADER_BYTES) return undefined;
-    const bytes = this.host.readBytes(file);
-    const decoded = bytes && decodeSource(bytes);
-    return decoded && decoded.ok ? decoded.text : undefined;
+  private readonly texts = new Map<string, string | null>();
+
+  /** The decoded text of a kernel-tree file (e.g. drivers/vfio/pci/vfio_pci.c), read once per index. */
+  readText(file: string): string | undefined {
+    if (!this.texts.has(file)) {
+      const st = this.host.stat(file);
+      const bytes = st?.isFile && st.size <= MAX_HEADER_BYTES ? this.host.readBytes(file) : undefined;
+      const decoded = bytes ? decodeSource(bytes) : undefined;
+      this.texts.set(file, decoded?.ok ? decoded.text : null);
+    }
+    return this.texts.get(file) ?? undefined;
   }
 
   private headerDeclarations(file: string): HeaderDeclarations | undefined {

@@ -1,12 +1,19 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
 import { docTemplateUnfilled } from './docTemplateUnfilled';
 import { kernelDocInvalid } from './kernelDocInvalid';
+import { doubleFreeViaRelease } from './doubleFreeViaRelease';
+import { errPtrCheckedAsNull } from './errPtrCheckedAsNull';
+import { freeMismatch } from './freeMismatch';
+import { leakOnErrorPath } from './leakOnErrorPath';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
+import { opsIncomplete } from './opsIncomplete';
+import { pciDriverIncomplete } from './pciDriverIncomplete';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
+import { useAfterFree } from './useAfterFree';
 
 export const RULES: readonly Rule[] = [
   parentCallUndocumented,
@@ -16,6 +23,13 @@ export const RULES: readonly Rule[] = [
   maintainersEntryMissing,
   docTemplateUnfilled,
   kernelDocInvalid,
+  errPtrCheckedAsNull,
+  useAfterFree,
+  doubleFreeViaRelease,
+  freeMismatch,
+  leakOnErrorPath,
+  opsIncomplete,
+  pciDriverIncomplete,
 ];
 
 export function ruleById(id: string): Rule | undefined {
