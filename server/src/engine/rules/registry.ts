@@ -1,4 +1,5 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
+import { lockVariantMismatch } from './lockVariantMismatch';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
@@ -12,6 +13,7 @@ export const RULES: readonly Rule[] = [
   migrationHandlerNotKernelDoc,
   migrationOverviewMissing,
   maintainersEntryMissing,
+  lockVariantMismatch,
 ];
 
 export function ruleById(id: string): Rule | undefined {
