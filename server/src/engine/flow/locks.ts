@@ -14,7 +14,7 @@ import type { SyntaxNode } from '../syntax/cParser';
 import { GUARD_CLASSES, LOCK_APIS, LOCK_FAMILIES, LOCK_TEXT, type LockApi } from '../tables/locks';
 import { callsIn, normalizeExpr, type FlowCall } from './calls';
 import type { Cfg, FlowNode } from './cfg';
-import { solveForward } from './dataflow';
+import { solveForward, type ForwardAnalysis } from './dataflow';
 import type { FlowQueries } from './index';
 
 /** One hold of a lock on some path. */
@@ -29,6 +29,8 @@ export interface HeldLock {
   unlock?: string;
   /** The saved-flags argument of an `_irqsave` acquisition. */
   flags?: string;
+  /** The lock argument as written (user's text), for fixes that add the release. */
+  arg?: string;
   /** Where it was taken (0-based), in this function. */
   line: number;
   column: number;
@@ -37,6 +39,11 @@ export interface HeldLock {
   scope?: [number, number];
   /** Taken through a driver helper. */
   via?: string;
+  /**
+   * The conditions of the `if`s the acquisition sits in (`!C` in an else branch). A later
+   * `if` on the same condition text takes the same branch: its other edge drops this hold.
+   */
+  under?: string[];
   /** A conditional acquisition not yet known to have succeeded: the variable holding its result. */
   pending?: { variable: string; successWhenZero: boolean };
 }
@@ -59,6 +66,9 @@ export interface FunctionLocks {
   /** Locks held before each node (undefined: unreachable). */
   before: (LockSet | undefined)[];
   after: (LockSet | undefined)[];
+  /** The analysis itself, for variants (must-hold: the same transfer, intersection at joins). */
+  analysis: ForwardAnalysis<LockSet>;
+  must?: (LockSet | undefined)[];
 }
 
 /** What a driver helper does to its caller's locks, in terms of its parameters. */
@@ -118,8 +128,13 @@ export class LockIndex {
     if (!cfg) return undefined;
     const ops = cfg.nodes.map((n) => this.opsOf(file, n));
     const conds = new Map<number, CondTest>();
-    for (const n of cfg.nodes) if (n.kind === 'cond' && n.owner && n.owner.type !== 'switch_statement') conds.set(n.id, condTest(n.syntax));
-    const { before, after } = solveForward<LockSet>(cfg, {
+    const ifTexts = new Map<number, string>();
+    for (const n of cfg.nodes) {
+      if (n.kind !== 'cond' || !n.owner || n.owner.type === 'switch_statement') continue;
+      conds.set(n.id, condTest(n.syntax));
+      if (n.owner.type === 'if_statement' && n.syntax) ifTexts.set(n.id, normalizeExpr(n.syntax.text));
+    }
+    const analysis: ForwardAnalysis<LockSet> = {
       initial: EMPTY,
       transfer: (node, inState) => {
         let s: Map<string, HeldLock> | undefined;
@@ -151,6 +166,12 @@ export class LockIndex {
         if (!test) return out;
         const taken = index === 0;
         let s: Map<string, HeldLock> | undefined;
+        const text = ifTexts.get(node.id);
+        if (text !== undefined) {
+          // The branch not taken now was not taken when the lock was taken under the same condition.
+          const excluded = taken ? negate(text) : text;
+          for (const [id, h] of out) if (h.under?.includes(excluded)) (s ??= new Map(out)).delete(id);
+        }
         for (const op of ops[node.id]) {
           if (op.kind !== 'cond-acquire' || op.variable || op.call.node.id !== test.call?.id) continue;
           // Condition true means "returned non-zero" unless negated an odd number of times.
@@ -184,8 +205,9 @@ export class LockIndex {
         for (const id of a.keys()) if (!b.has(id)) return false;
         return true;
       },
-    });
-    return { file, fn, cfg, ops, before, after };
+    };
+    const { before, after } = solveForward<LockSet>(cfg, analysis);
+    return { file, fn, cfg, ops, before, after, analysis };
   }
 
   /** Lock operations of one node: direct API calls, guards, and driver helpers that take or drop locks. */
@@ -312,6 +334,21 @@ export function forEachLockOp(fl: FunctionLocks, visit: (node: FlowNode, op: Loc
   }
 }
 
+/** Locks held before `nodeId` on every path that reaches it (by lock expression). */
+export function mustHeldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
+  fl.must ??= solveForward<LockSet>(fl.cfg, {
+    ...fl.analysis,
+    join: (a, b) => {
+      const keys = new Set([...b.values()].map((h) => h.key));
+      let out: Map<string, HeldLock> | undefined;
+      for (const [id, h] of a) if (!keys.has(h.key)) (out ??= new Map(a)).delete(id);
+      return out ?? a;
+    },
+  }).before;
+  const s = fl.must[nodeId];
+  return s ? [...s.values()].filter((h) => !h.pending) : [];
+}
+
 /** The locks held before `node`, ignoring holds still pending on an untested result. */
 export function heldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
   const s = fl.before[nodeId];
@@ -348,12 +385,40 @@ function apiOp(file: SourceFile, call: FlowCall, api: LockApi): LockOp | undefin
     api: api.name,
     unlock: api.unlock,
     flags: api.flagsArg !== undefined ? call.args[api.flagsArg] : undefined,
+    arg: call.argNodes[0] ? file.text.slice(call.argNodes[0].startIndex, call.argNodes[0].endIndex) : undefined,
     line: call.line,
     column: call.column,
     offset: call.node.startIndex,
+    under: enclosingConditions(call.node),
   };
   if (api.kind === 'lock') return { kind: 'acquire', hold, call, apiInfo: api };
   return { kind: 'cond-acquire', hold, call, apiInfo: api, successWhenZero: api.kind === 'lock-or-error', variable: assignedTo(call) };
+}
+
+/** The innermost loop statement around `node` (a masked `scoped_guard` is no loop), if any. */
+export function enclosingLoop(file: SourceFile, node: SyntaxNode): SyntaxNode | undefined {
+  for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if ((p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') && !isScopedGuard(file, p)) return p;
+  }
+  return undefined;
+}
+
+/** Conditions of the `if`s whose branches contain `node`, innermost first. */
+function enclosingConditions(node: SyntaxNode): string[] | undefined {
+  let out: string[] | undefined;
+  let child = node;
+  for (let p = node.parent; p && p.type !== 'function_definition'; child = p, p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const cond = p.childForFieldName('condition');
+    if (!cond || cond.id === child.id) continue;
+    const text = normalizeExpr(cond.text);
+    (out ??= []).push(child.type === 'else_clause' || p.childForFieldName('alternative')?.id === child.id ? negate(text) : text);
+  }
+  return out;
+}
+
+function negate(text: string): string {
+  return text.startsWith('!') ? normalizeExpr(text.slice(1)) : `!${text}`;
 }
 
 /** `guard(mutex)(&lock);` — held to the end of the enclosing block. */
@@ -443,6 +508,7 @@ function applySummary(sum: HelperSummary, helper: FunctionFact, call: FlowCall):
         line: call.line,
         column: call.column,
         offset: call.node.startIndex,
+        under: enclosingConditions(call.node),
       },
       call,
     });

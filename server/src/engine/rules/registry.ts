@@ -1,4 +1,5 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
+import { lockImbalance } from './lockImbalance';
 import { lockVariantMismatch } from './lockVariantMismatch';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   migrationOverviewMissing,
   maintainersEntryMissing,
   lockVariantMismatch,
+  lockImbalance,
 ];
 
 export function ruleById(id: string): Rule | undefined {

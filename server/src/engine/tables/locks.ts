@@ -122,4 +122,4 @@ export const GUARD_CLASSES: ReadonlyMap<string, { family: keyof typeof LOCK_FAMI
 ]);
 
 /** Names of driver helpers that exist to take or drop a lock for their caller. */
-export const LOCK_HELPER_NAME = /(?:^|_)lock(?:_(?:irq|irqsave|bh|nested|interruptible|killable))?$|_acquire$|^lock_/;
+export const LOCK_HELPER_NAME = /(?:^|_)(?:lock|hold|acquire)(?:_(?:irq|irqsave|bh|nested|interruptible|killable))?$|^lock_/;
