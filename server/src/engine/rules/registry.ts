@@ -5,6 +5,7 @@ import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
+import { migrationPosUnlocked } from './migrationPosUnlocked';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   maintainersEntryMissing,
   lockVariantMismatch,
   lockImbalance,
+  migrationPosUnlocked,
 ];
 
 export function ruleById(id: string): Rule | undefined {
