@@ -84,3 +84,41 @@ export function positionUses(syntax: SyntaxNode, pointers: ReadonlySet<string>):
   visit(syntax);
   return out;
 }
+
+/**
+ * The declared type of a parameter or local of `fn` (`size_t` for `size_t len`), with
+ * how many `*` its declarator adds. Undefined for globals, fields and unknown names.
+ */
+export function declaredType(
+  file: SourceFile,
+  fn: FunctionFact,
+  body: SyntaxNode,
+  name: string,
+): { type: string; pointers: number } | undefined {
+  const fromDecl = (decl: SyntaxNode, typeNode: SyntaxNode | null): { type: string; pointers: number } | undefined => {
+    let d: SyntaxNode | null = decl;
+    let pointers = 0;
+    while (d && d.type !== 'identifier') {
+      if (d.type === 'pointer_declarator') pointers++;
+      else if (d.type === 'array_declarator') pointers++;
+      else if (d.type !== 'init_declarator' && d.type !== 'parenthesized_declarator') return undefined;
+      d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type === 'identifier') ?? null;
+    }
+    if (d?.text !== name || !typeNode) return undefined;
+    const qualifiers = decl.parent?.namedChildren.filter((c) => c.type === 'type_qualifier').map((c) => c.text) ?? [];
+    return { type: [...qualifiers.filter((q) => q !== 'const'), typeNode.text].join(' '), pointers };
+  };
+  for (const p of parameterDecls(file, fn)) {
+    if (p.name !== name) continue;
+    const decl = p.node.childForFieldName('declarator');
+    return decl ? fromDecl(decl, p.node.childForFieldName('type')) : undefined;
+  }
+  for (const d of body.descendantsOfType('declaration')) {
+    const typeNode = d.childForFieldName('type');
+    for (const decl of d.childrenForFieldName('declarator')) {
+      const t = fromDecl(decl, typeNode);
+      if (t) return t;
+    }
+  }
+  return undefined;
+}

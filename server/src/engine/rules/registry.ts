@@ -6,6 +6,7 @@ import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
 import { migrationPosUnlocked } from './migrationPosUnlocked';
+import { overflowCheckCast } from './overflowCheckCast';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   lockVariantMismatch,
   lockImbalance,
   migrationPosUnlocked,
+  overflowCheckCast,
 ];
 
 export function ruleById(id: string): Rule | undefined {
