@@ -334,6 +334,43 @@ export function forEachLockOp(fl: FunctionLocks, visit: (node: FlowNode, op: Loc
   }
 }
 
+/** The calls of a node that runs code (no labels, no loop head standing for its whole statement). */
+export function nodeCallsOf(node: FlowNode): FlowCall[] {
+  if (!node.syntax || (node.kind !== 'stmt' && node.kind !== 'cond' && node.kind !== 'return')) return [];
+  if (node.kind === 'cond' && node.syntax === node.owner) return [];
+  return callsIn(node.syntax);
+}
+
+/**
+ * Every call of a function whose callee `want` accepts, with the locks (may-)held at
+ * it: the node's state with the lock operations of earlier calls of the same statement applied.
+ */
+export function forEachCallHeld(
+  fl: FunctionLocks,
+  want: (callee: string) => boolean,
+  visit: (node: FlowNode, call: FlowCall, held: HeldLock[]) => void,
+): void {
+  for (const node of fl.cfg.nodes) {
+    const s = fl.before[node.id];
+    if (!s) continue;
+    const calls = nodeCallsOf(node).filter((c) => want(c.callee));
+    if (calls.length === 0) continue;
+    for (const call of calls) {
+      const cur = new Map(s);
+      for (const op of fl.ops[node.id]) {
+        if (op.call.node.startIndex >= call.node.startIndex) break;
+        if (op.kind === 'acquire') cur.set(holdId(op.hold), op.hold);
+        else if (op.kind === 'release') for (const id of releasedBy(cur, op.key, op.family, !!op.via)) cur.delete(id);
+      }
+      visit(
+        node,
+        call,
+        [...cur.values()].filter((h) => !h.pending),
+      );
+    }
+  }
+}
+
 /** Locks held before `nodeId` on every path that reaches it (by lock expression). */
 export function mustHeldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
   fl.must ??= solveForward<LockSet>(fl.cfg, {
@@ -369,7 +406,7 @@ function releasedBy(held: LockSet, key: string, family: string, loose: boolean):
   return [...held].filter(([, h]) => lastMember(h.key) === last && h.family === family).map(([id]) => id);
 }
 
-function lastMember(key: string): string {
+export function lastMember(key: string): string {
   const m = /(?:->|\.)?(\w+)$/.exec(key);
   return m ? m[1] : key;
 }

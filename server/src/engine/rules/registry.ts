@@ -9,6 +9,7 @@ import { migrationPosUnlocked } from './migrationPosUnlocked';
 import { overflowCheckCast } from './overflowCheckCast';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
+import { userCopyUnderStateMutex } from './userCopyUnderStateMutex';
 
 export const RULES: readonly Rule[] = [
   parentCallUndocumented,
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   lockImbalance,
   migrationPosUnlocked,
   overflowCheckCast,
+  userCopyUnderStateMutex,
 ];
 
 export function ruleById(id: string): Rule | undefined {
