@@ -326,7 +326,7 @@ export function forEachLockOp(fl: FunctionLocks, visit: (node: FlowNode, op: Loc
       visit(
         node,
         op,
-        [...cur.values()].filter((h) => !h.pending),
+        [...cur.values()].filter((h) => !h.pending && inScope(h, node)),
       );
       if (op.kind === 'acquire') cur.set(holdId(op.hold), op.hold);
       else if (op.kind === 'release') for (const id of releasedBy(cur, op.key, op.family, !!op.via)) cur.delete(id);
@@ -365,7 +365,7 @@ export function forEachCallHeld(
       visit(
         node,
         call,
-        [...cur.values()].filter((h) => !h.pending),
+        [...cur.values()].filter((h) => !h.pending && inScope(h, node)),
       );
     }
   }
@@ -383,14 +383,22 @@ export function mustHeldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
     },
   }).before;
   const s = fl.must[nodeId];
-  return s ? [...s.values()].filter((h) => !h.pending) : [];
+  const node = fl.cfg.nodes[nodeId];
+  return s ? [...s.values()].filter((h) => !h.pending && inScope(h, node)) : [];
 }
 
 /** The locks held before `node`, ignoring holds still pending on an untested result. */
 export function heldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
   const s = fl.before[nodeId];
   if (!s) return [];
-  return [...s.values()].filter((h) => !h.pending);
+  const node = fl.cfg.nodes[nodeId];
+  return [...s.values()].filter((h) => !h.pending && inScope(h, node));
+}
+
+/** A guard's hold ends where its scope does: the state before a node may still carry it. */
+function inScope(h: HeldLock, node: FlowNode): boolean {
+  const start = node.syntax?.startIndex;
+  return !h.scope || start === undefined || (start >= h.scope[0] && start < h.scope[1]);
 }
 
 /** The lock a call's first argument names, normalized. */

@@ -9,6 +9,7 @@ import { migrationPosUnlocked } from './migrationPosUnlocked';
 import { overflowCheckCast } from './overflowCheckCast';
 import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
+import { sleepInAtomic } from './sleepInAtomic';
 import { userCopyUnderStateMutex } from './userCopyUnderStateMutex';
 
 export const RULES: readonly Rule[] = [
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   migrationPosUnlocked,
   overflowCheckCast,
   userCopyUnderStateMutex,
+  sleepInAtomic,
 ];
 
 export function ruleById(id: string): Rule | undefined {
