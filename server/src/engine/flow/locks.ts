@@ -78,6 +78,7 @@ interface HelperSummary {
 }
 
 const EMPTY: LockSet = new Map();
+const CALL_NAME = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /** The lock analyses of one driver model, shared by every rule of a run. */
 export class LockIndex {
@@ -99,18 +100,79 @@ export class LockIndex {
   }
 
   /** Whether the function's text could take or drop a lock (cheap: no tree walk). */
-  mentionsLocks(file: SourceFile, fn: FunctionFact): boolean {
-    LOCK_TEXT.lastIndex = 0;
-    return LOCK_TEXT.test(file.text.slice(fn.start, fn.end)) || this.callsLockHelper(file, fn);
+  mentionsLocks(_file: SourceFile, fn: FunctionFact): boolean {
+    return this.lockyFunctions().has(fn.name);
   }
 
-  private callsLockHelper(file: SourceFile, fn: FunctionFact): boolean {
-    for (const c of file.facts.calls) {
-      if (c.start < fn.start || c.start >= fn.end) continue;
-      const def = this.defs.get(c.callee);
-      if (def && def.fn !== fn && LOCK_TEXT.test(def.file.text.slice(def.fn.start, def.fn.end))) return true;
+  private locky?: Set<string>;
+
+  /**
+   * Driver functions that may take or drop a lock: their text calls a lock API, or
+   * they call (to any depth) a driver function that does. One pass over the facts.
+   */
+  private lockyFunctions(): Set<string> {
+    if (this.locky) return this.locky;
+    const locky = new Set<string>();
+    const callers = new Map<string, Set<string>>();
+    for (const file of this.model.files) {
+      for (const fn of file.facts.functions) if (LOCK_TEXT.test(file.text.slice(fn.start, fn.end))) locky.add(fn.name);
+      for (const c of file.facts.calls) {
+        if (!c.fn || !this.defs.has(c.callee)) continue;
+        let set = callers.get(c.callee);
+        if (!set) callers.set(c.callee, (set = new Set()));
+        set.add(c.fn);
+      }
     }
-    return false;
+    const work = [...locky];
+    while (work.length) {
+      for (const caller of callers.get(work.pop()!) ?? []) {
+        if (!locky.has(caller)) {
+          locky.add(caller);
+          work.push(caller);
+        }
+      }
+    }
+    return (this.locky = locky);
+  }
+
+  /**
+   * The calls of a statement that can change the held locks: found in its text
+   * first, then looked up in the tree one by one (walking every call of the
+   * statement through the native binding cost more than the whole lock analysis).
+   */
+  private lockCalls(file: SourceFile, syntax: SyntaxNode): FlowCall[] {
+    const start = syntax.startIndex;
+    const text = file.parsed.masked.slice(start, syntax.endIndex);
+    const locky = this.lockyFunctions();
+    const out: FlowCall[] = [];
+    CALL_NAME.lastIndex = 0;
+    for (let m = CALL_NAME.exec(text); m; m = CALL_NAME.exec(text)) {
+      const name = m[1];
+      if (!LOCK_APIS.has(name) && name !== 'guard' && !locky.has(name)) continue;
+      const at = start + m.index;
+      const id = file.parsed.tree.rootNode.descendantForIndex(at, at + name.length);
+      const call = id.parent;
+      if (id.type !== 'identifier' || call?.type !== 'call_expression' || call.firstNamedChild?.id !== id.id) continue;
+      const argNodes = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+      const pos = id.startPosition;
+      out.push({ callee: name, args: argNodes.map((a) => a.text.trim()), argNodes, node: call, line: pos.row, column: pos.column });
+    }
+    return out;
+  }
+
+  private readonly apisByFn = new Map<FunctionFact, Set<string>>();
+
+  /** Lock API names `fn` calls directly (`guard` included), read from its text without the tree. */
+  directLockApis(file: SourceFile, fn: FunctionFact): Set<string> {
+    let out = this.apisByFn.get(fn);
+    if (out) return out;
+    out = new Set();
+    const text = file.text.slice(fn.start, fn.end);
+    CALL_NAME.lastIndex = 0;
+    for (let m = CALL_NAME.exec(text); m; m = CALL_NAME.exec(text)) if (LOCK_APIS.has(m[1]) || m[1] === 'guard') out.add(m[1]);
+    if (/\bscoped_(?:cond_)?guard\s*\(/.test(text)) out.add('guard');
+    this.apisByFn.set(fn, out);
+    return out;
   }
 
   /** Lock flow of `fn`; undefined when it takes no lock (prefilter) or has no body. */
@@ -127,19 +189,30 @@ export class LockIndex {
     const cfg = this.flow.cfg(file, fn);
     if (!cfg) return undefined;
     const ops = cfg.nodes.map((n) => this.opsOf(file, n));
-    const conds = new Map<number, CondTest>();
-    const ifTexts = new Map<number, string>();
-    for (const n of cfg.nodes) {
-      if (n.kind !== 'cond' || !n.owner || n.owner.type === 'switch_statement') continue;
-      conds.set(n.id, condTest(n.syntax));
-      if (n.owner.type === 'if_statement' && n.syntax) ifTexts.set(n.id, normalizeExpr(n.syntax.text));
-    }
+    // Read from the tree only for the branches that matter (each query crosses into native code).
+    const conds = new Map<number, CondTest | null>();
+    const condOf = (n: FlowNode): CondTest | undefined => {
+      let c = conds.get(n.id);
+      if (c === undefined) conds.set(n.id, (c = n.owner && n.owner.type !== 'switch_statement' ? condTest(n.syntax) : null));
+      return c ?? undefined;
+    };
+    const ifTexts = new Map<number, [string, string] | null>();
+    const ifTextOf = (n: FlowNode): [string, string] | undefined => {
+      let t = ifTexts.get(n.id);
+      if (t === undefined) {
+        const text = n.owner?.type === 'if_statement' && n.syntax ? normalizeExpr(n.syntax.text) : undefined;
+        ifTexts.set(n.id, (t = text === undefined ? null : [text, negate(text)]));
+      }
+      return t ?? undefined;
+    };
     const analysis: ForwardAnalysis<LockSet> = {
       initial: EMPTY,
       transfer: (node, inState) => {
         let s: Map<string, HeldLock> | undefined;
         const w = () => (s ??= new Map(inState));
-        const start = node.syntax?.startIndex;
+        let scoped = false;
+        for (const h of inState.values()) if (h.scope) scoped = true;
+        const start = scoped ? node.syntax?.startIndex : undefined;
         if (start !== undefined) {
           for (const [id, h] of inState) if (h.scope && (start < h.scope[0] || start >= h.scope[1])) w().delete(id);
         }
@@ -162,14 +235,17 @@ export class LockIndex {
       },
       edge: (node, index, out) => {
         if (node.kind !== 'cond' || index > 1) return out;
-        const test = conds.get(node.id);
+        if (out.size === 0 && !ops[node.id].some((o) => o.kind === 'cond-acquire')) return out;
+        const test = condOf(node);
         if (!test) return out;
         const taken = index === 0;
         let s: Map<string, HeldLock> | undefined;
-        const text = ifTexts.get(node.id);
+        let under = false;
+        for (const h of out.values()) if (h.under) under = true;
+        const text = under ? ifTextOf(node) : undefined;
         if (text !== undefined) {
           // The branch not taken now was not taken when the lock was taken under the same condition.
-          const excluded = taken ? negate(text) : text;
+          const excluded = taken ? text[1] : text[0];
           for (const [id, h] of out) if (h.under?.includes(excluded)) (s ??= new Map(out)).delete(id);
         }
         for (const op of ops[node.id]) {
@@ -217,7 +293,7 @@ export class LockIndex {
     if (node.kind === 'cond' && node.syntax === node.owner) return [];
     if (node.kind === 'cond' && node.owner && isScopedGuard(file, node.owner)) return scopedGuardOps(file, node);
     const out: LockOp[] = [];
-    for (const call of callsIn(node.syntax)) {
+    for (const call of this.lockCalls(file, node.syntax)) {
       const api = LOCK_APIS.get(call.callee);
       if (api) {
         const op = apiOp(file, call, api);

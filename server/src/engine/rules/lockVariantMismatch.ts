@@ -35,6 +35,17 @@ export function mismatchEffect(lock: string, unlock: string): string {
   return 'the release does not undo what the acquisition did';
 }
 
+/** Whether some acquisition and some release the function calls do not pair (else nothing to check). */
+function mayMismatch(apis: Set<string>): boolean {
+  const releases = [...apis].filter((a) => LOCK_APIS.get(a)?.kind === 'unlock');
+  if (releases.length === 0) return false;
+  for (const a of apis) {
+    const api = LOCK_APIS.get(a);
+    if (api?.unlock && releases.some((r) => r !== api.unlock)) return true;
+  }
+  return false;
+}
+
 /** A lock released with a different API variant than it was taken with. */
 export const lockVariantMismatch: Rule = {
   meta: {
@@ -50,6 +61,7 @@ export const lockVariantMismatch: Rule = {
     const locks = lockIndex(context.model, context.flow);
     for (const file of context.model.files) {
       for (const fn of file.facts.functions) {
+        if (!mayMismatch(locks.directLockApis(file, fn))) continue;
         const fl = locks.of(file, fn);
         if (!fl) continue;
         const seen = new Set<number>();

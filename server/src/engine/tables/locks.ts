@@ -101,7 +101,7 @@ add({ name: 'rcu_read_unlock', family: 'rcu', kind: 'unlock', noArg: true });
 export const LOCK_APIS: ReadonlyMap<string, LockApi> = new Map(apis.map((a) => [a.name, a]));
 
 /** Cheap prefilter: a function whose text matches none of this takes and releases no lock itself. */
-export const LOCK_TEXT = /lock|guard|down_|up_(?:read|write)/;
+export const LOCK_TEXT = /lock\w*\s*\(|guard\s*\(|down_\w+\s*\(|up_(?:read|write)\s*\(/;
 
 /** `guard(CLASS)(&lock)` / `scoped_guard(CLASS, &lock)` classes: family, side, and the call pair they stand for. */
 export const GUARD_CLASSES: ReadonlyMap<string, { family: keyof typeof LOCK_FAMILIES; side?: 'read' | 'write'; lock: string }> = new Map([
