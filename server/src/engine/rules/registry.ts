@@ -5,6 +5,7 @@ import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
+import { migrationPosNotApplied } from './migrationPosNotApplied';
 import { migrationPosUnlocked } from './migrationPosUnlocked';
 import { overflowCheckCast } from './overflowCheckCast';
 import { parentCallUndocumented } from './parentCallUndocumented';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   overflowCheckCast,
   userCopyUnderStateMutex,
   sleepInAtomic,
+  migrationPosNotApplied,
 ];
 
 export function ruleById(id: string): Rule | undefined {
