@@ -122,3 +122,91 @@ export function declaredType(
   }
   return undefined;
 }
+
+/** Calls that bound a value: `min(a, b)`, `min_t(T, a, b)`, `clamp(...)`. */
+const BOUNDING_CALL = /^(?:min|min_t|min3|clamp|clamp_t|clamp_val|umin)$/;
+const RELATIONAL = new Set(['<', '<=', '>', '>=']);
+
+/** The userspace-controlled length of a read/write handler: its `size_t` parameter (`len`, `count`). */
+export function userLengthParam(file: SourceFile, fn: FunctionFact): string | undefined {
+  const params = parameterDecls(file, fn);
+  const p = params.find((x, i) => i === 2 && /\bsize_t\b/.test(x.text) && !x.text.includes('*'));
+  return p?.name || undefined;
+}
+
+/**
+ * Flow-insensitive taint of a function body: the names whose value comes from `sources`
+ * (assignments, `check_*_overflow(a, b, &out)`), except through a bounding call
+ * (`min_t()`), with the sources each one carries.
+ */
+export function taintedNames(body: SyntaxNode, sources: ReadonlySet<string>, extra?: (n: SyntaxNode) => boolean): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>([...sources].map((s) => [s, new Set([s])]));
+  const origins = (n: SyntaxNode): Set<string> => {
+    const o = new Set<string>();
+    const visit = (x: SyntaxNode) => {
+      if (x.type === 'call_expression' && BOUNDING_CALL.test(x.childForFieldName('function')?.text ?? '')) return;
+      if (x.type === 'identifier') for (const s of out.get(x.text) ?? []) o.add(s);
+      if (extra?.(x)) o.add('*pos');
+      for (const c of x.namedChildren) visit(c);
+    };
+    visit(n);
+    return o;
+  };
+  const nodes = body.descendantsOfType(['assignment_expression', 'init_declarator', 'call_expression']);
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const a of nodes) {
+      let target: string | undefined;
+      let from: Set<string> | undefined;
+      if (a.type === 'call_expression') {
+        if (!/^check_(?:add|sub|mul)_overflow$/.test(a.childForFieldName('function')?.text ?? '')) continue;
+        const args = a.childForFieldName('arguments')?.namedChildren ?? [];
+        const t = args[2]?.text.replace(/\s+/g, '');
+        if (!t?.startsWith('&')) continue;
+        target = t.slice(1);
+        from = new Set([...origins(args[0] ?? a), ...(args[1] ? origins(args[1]) : [])]);
+      } else {
+        let left = a.type === 'assignment_expression' ? a.childForFieldName('left') : a.childForFieldName('declarator');
+        while (left && left.type === 'pointer_declarator') left = left.childForFieldName('declarator');
+        const right = a.type === 'assignment_expression' ? a.childForFieldName('right') : a.childForFieldName('value');
+        if (left?.type !== 'identifier' || !right || sources.has(left.text)) continue;
+        target = left.text;
+        from = origins(right);
+      }
+      if (!target || !from || from.size === 0) continue;
+      const cur = out.get(target) ?? new Set<string>();
+      const before = cur.size;
+      for (const s of from) cur.add(s);
+      if (cur.size !== before || !out.has(target)) {
+        out.set(target, cur);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Names a condition bounds: the tainted names (and their sources) it compares with
+ * something other than 0 (`len > size`, `end > sizeof(buf)`, `*pos + len >= max`).
+ */
+export function boundedBy(cond: SyntaxNode, tainted: ReadonlyMap<string, Set<string>>): Set<string> {
+  const out = new Set<string>();
+  const bins = cond.descendantsOfType('binary_expression');
+  if (cond.type === 'binary_expression') bins.unshift(cond);
+  for (const b of bins) {
+    if (!RELATIONAL.has(b.childForFieldName('operator')?.text ?? '')) continue;
+    const l = b.childForFieldName('left');
+    const r = b.childForFieldName('right');
+    if (!l || !r) continue;
+    for (const [side, other] of [
+      [l, r],
+      [r, l],
+    ] as const) {
+      if (/^\(?0[uUlL]*\)?$/.test(other.text.trim())) continue;
+      const ids = side.type === 'identifier' ? [side] : side.descendantsOfType('identifier');
+      for (const i of ids) for (const s of tainted.get(i.text) ?? []) (out.add(i.text), out.add(s));
+    }
+  }
+  return out;
+}

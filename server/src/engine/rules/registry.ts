@@ -12,6 +12,7 @@ import { parentCallUndocumented } from './parentCallUndocumented';
 import type { Rule } from './rule';
 import { sleepInAtomic } from './sleepInAtomic';
 import { userCopyUnderStateMutex } from './userCopyUnderStateMutex';
+import { userLengthUnbounded } from './userLengthUnbounded';
 
 export const RULES: readonly Rule[] = [
   parentCallUndocumented,
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   userCopyUnderStateMutex,
   sleepInAtomic,
   migrationPosNotApplied,
+  userLengthUnbounded,
 ];
 
 export function ruleById(id: string): Rule | undefined {
