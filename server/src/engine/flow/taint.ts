@@ -205,7 +205,12 @@ export function boundedBy(cond: SyntaxNode, tainted: ReadonlyMap<string, Set<str
     ] as const) {
       if (/^\(?0[uUlL]*\)?$/.test(other.text.trim())) continue;
       const ids = side.type === 'identifier' ? [side] : side.descendantsOfType('identifier');
-      for (const i of ids) for (const s of tainted.get(i.text) ?? []) (out.add(i.text), out.add(s));
+      for (const i of ids) {
+        for (const s of tainted.get(i.text) ?? []) {
+          out.add(i.text);
+          out.add(s);
+        }
+      }
     }
   }
   return out;
