@@ -9,7 +9,9 @@ import type { HandlerItem } from '../model/driver';
 import type { FunctionFact } from '../model/facts';
 import type { SourceFile } from '../model/sourceFile';
 import type { SyntaxNode } from '../syntax/cParser';
-import { functionNode } from './cfg';
+import { USER_COPY_APIS } from '../tables/userspace';
+import { functionNode, type Cfg } from './cfg';
+import { solveForward } from './dataflow';
 
 /** read/write members of a migration file's file_operations. */
 export function isMigrationDataHandler(h: HandlerItem): 'read' | 'write' | undefined {
@@ -211,6 +213,66 @@ export function boundedBy(cond: SyntaxNode, tainted: ReadonlyMap<string, Set<str
           out.add(s);
         }
       }
+    }
+  }
+  return out;
+}
+
+const BOUNDING_TEXT = /^(?:min|min_t|min3|clamp|clamp_t|clamp_val|umin)\s*\(/;
+
+/**
+ * Tainted names bounded on every path to each node: compared with a non-zero bound in
+ * a dominating branch condition, or assigned from `min_t()`/`clamp()`.
+ */
+export function checkedBefore(cfg: Cfg, tainted: ReadonlyMap<string, Set<string>>): (ReadonlySet<string> | undefined)[] {
+  return solveForward<ReadonlySet<string>>(cfg, {
+    initial: new Set(),
+    transfer: (node, before) => {
+      if (node.kind !== 'stmt' || !node.syntax) return before;
+      let out: Set<string> | undefined;
+      const nodes = node.syntax.descendantsOfType(['assignment_expression', 'init_declarator']);
+      if (node.syntax.type === 'assignment_expression') nodes.unshift(node.syntax);
+      for (const a of nodes) {
+        const left = a.type === 'assignment_expression' ? a.childForFieldName('left') : a.childForFieldName('declarator');
+        const right = a.type === 'assignment_expression' ? a.childForFieldName('right') : a.childForFieldName('value');
+        if (left?.type === 'identifier' && right && tainted.has(left.text) && BOUNDING_TEXT.test(right.text.trim()))
+          (out ??= new Set(before)).add(left.text);
+      }
+      return out ?? before;
+    },
+    edge: (node, _index, after) => {
+      if (node.kind !== 'cond' || !node.syntax || node.syntax === node.owner) return after;
+      const b = boundedBy(node.syntax, tainted);
+      if (b.size === 0) return after;
+      const out = new Set(after);
+      for (const x of b) out.add(x);
+      return out;
+    },
+    join: (a, b) => new Set([...a].filter((x) => b.has(x))),
+    equals: (a, b) => a.size === b.size && [...a].every((x) => b.has(x)),
+  }).before;
+}
+
+/** Locals filled from user memory: `copy_from_user(&info, arg, ...)`, `get_user(v, p)`, `x = memdup_user(...)`. */
+export function userFilledLocals(body: SyntaxNode, fn: FunctionFact): Set<string> {
+  const out = new Set<string>();
+  for (const call of body.descendantsOfType('call_expression')) {
+    const name = call.childForFieldName('function')?.text ?? '';
+    const api = USER_COPY_APIS.get(name);
+    if (!api || api.direction !== 'from') continue;
+    if (api.kernel !== undefined) {
+      const arg = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment')[api.kernel];
+      const m = arg && /^&?\s*(\w+)$/.exec(arg.text.trim());
+      if (m && fn.locals.has(m[1])) out.add(m[1]);
+    } else {
+      const p = call.parent;
+      const left =
+        p?.type === 'assignment_expression'
+          ? p.childForFieldName('left')
+          : p?.type === 'init_declarator'
+            ? p.childForFieldName('declarator')
+            : null;
+      if (left?.type === 'identifier') out.add(left.text);
     }
   }
   return out;

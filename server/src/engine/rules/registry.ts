@@ -9,6 +9,7 @@ import { migrationPosNotApplied } from './migrationPosNotApplied';
 import { migrationPosUnlocked } from './migrationPosUnlocked';
 import { overflowCheckCast } from './overflowCheckCast';
 import { parentCallUndocumented } from './parentCallUndocumented';
+import { parentCallUserDataUnchecked } from './parentCallUserDataUnchecked';
 import type { Rule } from './rule';
 import { sleepInAtomic } from './sleepInAtomic';
 import { userCopyUnderStateMutex } from './userCopyUnderStateMutex';
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   sleepInAtomic,
   migrationPosNotApplied,
   userLengthUnbounded,
+  parentCallUserDataUnchecked,
 ];
 
 export function ruleById(id: string): Rule | undefined {
