@@ -1,5 +1,6 @@
 /** The rule registry: add a rule module here and it is checked, documented, configurable and fixable everywhere. */
 import { lockImbalance } from './lockImbalance';
+import { lockLifecycle } from './lockLifecycle';
 import { lockVariantMismatch } from './lockVariantMismatch';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   migrationPosNotApplied,
   userLengthUnbounded,
   parentCallUserDataUnchecked,
+  lockLifecycle,
 ];
 
 export function ruleById(id: string): Rule | undefined {
