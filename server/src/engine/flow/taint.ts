@@ -10,7 +10,7 @@ import type { FunctionFact } from '../model/facts';
 import type { SourceFile } from '../model/sourceFile';
 import type { SyntaxNode } from '../syntax/cParser';
 import { USER_COPY_APIS } from '../tables/userspace';
-import { functionNode, type Cfg } from './cfg';
+import { functionNode, type Cfg, type FlowNode } from './cfg';
 import { solveForward } from './dataflow';
 
 /** read/write members of a migration file's file_operations. */
@@ -143,8 +143,18 @@ export function userLengthParam(file: SourceFile, fn: FunctionFact): string | un
  */
 export function taintedNames(body: SyntaxNode, sources: ReadonlySet<string>, extra?: (n: SyntaxNode) => boolean): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>([...sources].map((s) => [s, new Set([s])]));
+  const texts = new Map<number, string>();
+  const mentionsAnyText = (n: SyntaxNode): boolean => {
+    let t = texts.get(n.id);
+    if (t === undefined) texts.set(n.id, (t = n.text));
+    if (extra && /f_pos|\*/.test(t)) return true;
+    for (const name of out.keys()) if (t.includes(name)) return true;
+    return false;
+  };
   const origins = (n: SyntaxNode): Set<string> => {
     const o = new Set<string>();
+    // Most right-hand sides mention nothing tainted: a substring test spares the tree walk.
+    if (!mentionsAnyText(n)) return o;
     const visit = (x: SyntaxNode) => {
       if (x.type === 'call_expression' && BOUNDING_CALL.test(x.childForFieldName('function')?.text ?? '')) return;
       if (x.type === 'identifier') for (const s of out.get(x.text) ?? []) o.add(s);
@@ -225,24 +235,42 @@ const BOUNDING_TEXT = /^(?:min|min_t|min3|clamp|clamp_t|clamp_val|umin)\s*\(/;
  * a dominating branch condition, or assigned from `min_t()`/`clamp()`.
  */
 export function checkedBefore(cfg: Cfg, tainted: ReadonlyMap<string, Set<string>>): (ReadonlySet<string> | undefined)[] {
-  return solveForward<ReadonlySet<string>>(cfg, {
-    initial: new Set(),
-    transfer: (node, before) => {
-      if (node.kind !== 'stmt' || !node.syntax) return before;
-      let out: Set<string> | undefined;
+  // What each node bounds, read from the tree once per node (the solver revisits nodes in loops).
+  const clamps = new Map<number, string[]>();
+  const clampsOf = (node: FlowNode): string[] => {
+    let out = clamps.get(node.id);
+    if (out) return out;
+    out = [];
+    if (node.kind === 'stmt' && node.syntax && /min|clamp/.test(node.syntax.text)) {
       const nodes = node.syntax.descendantsOfType(['assignment_expression', 'init_declarator']);
       if (node.syntax.type === 'assignment_expression') nodes.unshift(node.syntax);
       for (const a of nodes) {
         const left = a.type === 'assignment_expression' ? a.childForFieldName('left') : a.childForFieldName('declarator');
         const right = a.type === 'assignment_expression' ? a.childForFieldName('right') : a.childForFieldName('value');
-        if (left?.type === 'identifier' && right && tainted.has(left.text) && BOUNDING_TEXT.test(right.text.trim()))
-          (out ??= new Set(before)).add(left.text);
+        if (left?.type === 'identifier' && right && tainted.has(left.text) && BOUNDING_TEXT.test(right.text.trim())) out.push(left.text);
       }
-      return out ?? before;
+    }
+    clamps.set(node.id, out);
+    return out;
+  };
+  const bounds = new Map<number, Set<string>>();
+  const boundsOf = (node: FlowNode): Set<string> => {
+    let out = bounds.get(node.id);
+    if (!out) bounds.set(node.id, (out = node.syntax && node.syntax !== node.owner ? boundedBy(node.syntax, tainted) : new Set()));
+    return out;
+  };
+  return solveForward<ReadonlySet<string>>(cfg, {
+    initial: new Set(),
+    transfer: (node, before) => {
+      const c = clampsOf(node);
+      if (c.length === 0) return before;
+      const out = new Set(before);
+      for (const x of c) out.add(x);
+      return out;
     },
     edge: (node, _index, after) => {
-      if (node.kind !== 'cond' || !node.syntax || node.syntax === node.owner) return after;
-      const b = boundedBy(node.syntax, tainted);
+      if (node.kind !== 'cond') return after;
+      const b = boundsOf(node);
       if (b.size === 0) return after;
       const out = new Set(after);
       for (const x of b) out.add(x);

@@ -1,8 +1,6 @@
 import { fixableText, suppressionFix } from '../fixes/edits';
 import { nodeCallsOf } from '../flow/locks';
-import { solveForward } from '../flow/dataflow';
-import { boundedBy, isMigrationDataHandler, taintedNames, userLengthParam } from '../flow/taint';
-import type { SyntaxNode } from '../syntax/cParser';
+import { checkedBefore, isMigrationDataHandler, taintedNames, userLengthParam } from '../flow/taint';
 import { USER_COPY_APIS } from '../tables/userspace';
 import type { Rule } from './rule';
 import { wiringRelated } from './wiring';
@@ -42,30 +40,7 @@ export const userLengthUnbounded: Rule = {
       const cfg = context.flow.cfg(h.file, h.fn);
       if (!cfg) continue;
       const tainted = taintedNames(cfg.body, new Set([len]));
-      const checked = solveForward<ReadonlySet<string>>(cfg, {
-        initial: new Set(),
-        transfer: (node, before) => {
-          if (node.kind !== 'stmt' || !node.syntax) return before;
-          let out: Set<string> | undefined;
-          for (const a of assignments(node.syntax)) {
-            const left = a.left;
-            if (!tainted.has(left)) continue;
-            // `len = min_t(size_t, room, len)`: bounded from here on.
-            if (BOUNDING_CALL.test(a.right.text.trim())) (out ??= new Set(before)).add(left);
-          }
-          return out ?? before;
-        },
-        edge: (node, _index, after) => {
-          if (node.kind !== 'cond' || !node.syntax || node.syntax === node.owner) return after;
-          const b = boundedBy(node.syntax, tainted);
-          if (b.size === 0) return after;
-          const out = new Set(after);
-          for (const x of b) out.add(x);
-          return out;
-        },
-        join: (a, b) => new Set([...a].filter((x) => b.has(x))),
-        equals: (a, b) => a.size === b.size && [...a].every((x) => b.has(x)),
-      }).before;
+      const checked = checkedBefore(cfg, tainted);
       for (const node of cfg.nodes) {
         const before = checked[node.id];
         if (!before) continue;
@@ -118,15 +93,3 @@ export const userLengthUnbounded: Rule = {
     ].join('\n');
   },
 };
-
-function assignments(syntax: SyntaxNode): { left: string; right: SyntaxNode }[] {
-  const out: { left: string; right: SyntaxNode }[] = [];
-  const nodes = syntax.descendantsOfType(['assignment_expression', 'init_declarator']);
-  if (syntax.type === 'assignment_expression') nodes.unshift(syntax);
-  for (const a of nodes) {
-    const left = a.type === 'assignment_expression' ? a.childForFieldName('left') : a.childForFieldName('declarator');
-    const right = a.type === 'assignment_expression' ? a.childForFieldName('right') : a.childForFieldName('value');
-    if (left?.type === 'identifier' && right) out.push({ left: left.text, right });
-  }
-  return out;
-}
