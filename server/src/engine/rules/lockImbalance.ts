@@ -29,6 +29,7 @@ export const lockImbalance: Rule = {
         if (LOCK_HELPER_NAME.test(fn.name)) continue;
         // Only a function that takes a lock itself (guards release themselves) can leave one held.
         if (![...locks.directLockApis(file, fn)].some((a) => LOCK_APIS.get(a)?.unlock)) continue;
+        if (!exitBetweenLockAndUnlock(file.text.slice(fn.start, fn.end))) continue;
         const fl = locks.of(file, fn);
         if (!fl) continue;
         const head = file.text.slice(fn.start, fl.cfg.body.startIndex);
@@ -138,6 +139,24 @@ function afterLabel(n: FlowNode): boolean {
   if (stmt.parent?.type === 'labeled_statement') return true;
   for (let s = stmt.previousNamedSibling; s; s = s.previousNamedSibling) if (s.type === 'labeled_statement') return true;
   return false;
+}
+
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * Text screen: a way out (`return`, `goto`, `break`) between the first acquisition and
+ * the last release. Without one no path can leave with the lock while another releases it.
+ */
+function exitBetweenLockAndUnlock(text: string): boolean {
+  let first = -1;
+  let last = -1;
+  CALL.lastIndex = 0;
+  for (let m = CALL.exec(text); m; m = CALL.exec(text)) {
+    const api = LOCK_APIS.get(m[1]);
+    if (api && api.kind !== 'unlock' && first < 0) first = m.index;
+    if ((api?.kind === 'unlock' || (!api && /unlock|release/.test(m[1]))) && m.index > last) last = m.index;
+  }
+  return first >= 0 && last > first && /\b(?:return|goto|break)\b/.test(text.slice(first, last));
 }
 
 function exitOffset(fl: FunctionLocks, n: FlowNode): number {
