@@ -5,15 +5,25 @@ import { doubleFreeViaRelease } from './doubleFreeViaRelease';
 import { errPtrCheckedAsNull } from './errPtrCheckedAsNull';
 import { freeMismatch } from './freeMismatch';
 import { leakOnErrorPath } from './leakOnErrorPath';
+import { lockImbalance } from './lockImbalance';
+import { lockLifecycle } from './lockLifecycle';
+import { lockVariantMismatch } from './lockVariantMismatch';
 import { maintainersEntryMissing } from './maintainersEntryMissing';
 import { migrationHandlerNotKernelDoc } from './migrationHandlerNotKernelDoc';
 import { migrationHandlerUndocumented } from './migrationHandlerUndocumented';
 import { migrationOverviewMissing } from './migrationOverviewMissing';
 import { opsIncomplete } from './opsIncomplete';
 import { pciDriverIncomplete } from './pciDriverIncomplete';
+import { migrationPosNotApplied } from './migrationPosNotApplied';
+import { migrationPosUnlocked } from './migrationPosUnlocked';
+import { overflowCheckCast } from './overflowCheckCast';
 import { parentCallUndocumented } from './parentCallUndocumented';
+import { parentCallUserDataUnchecked } from './parentCallUserDataUnchecked';
 import type { Rule } from './rule';
 import { useAfterFree } from './useAfterFree';
+import { sleepInAtomic } from './sleepInAtomic';
+import { userCopyUnderStateMutex } from './userCopyUnderStateMutex';
+import { userLengthUnbounded } from './userLengthUnbounded';
 
 export const RULES: readonly Rule[] = [
   parentCallUndocumented,
@@ -30,6 +40,16 @@ export const RULES: readonly Rule[] = [
   leakOnErrorPath,
   opsIncomplete,
   pciDriverIncomplete,
+  lockVariantMismatch,
+  lockImbalance,
+  migrationPosUnlocked,
+  overflowCheckCast,
+  userCopyUnderStateMutex,
+  sleepInAtomic,
+  migrationPosNotApplied,
+  userLengthUnbounded,
+  parentCallUserDataUnchecked,
+  lockLifecycle,
 ];
 
 export function ruleById(id: string): Rule | undefined {
