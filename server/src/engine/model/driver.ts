@@ -23,6 +23,7 @@ import { physfnLookups, tableInteractions } from './parentTables';
 import type { Settings } from '../settings';
 import type { ApiDocLookup } from './apiDocs';
 import { commentsAbove, isSuppression, suppressionRules, type SourceFile } from './sourceFile';
+import { isIdentPart } from '../syntax/lexer';
 import { compareText } from '../syntax/text';
 
 export const MIGRATION_OPS = 'vfio_migration_ops';
@@ -609,17 +610,13 @@ function callDocumentation(file: SourceFile, call: CallFact, context: CallContex
 /** `text` has `word` as a whole word (what /\bword\b/ says), without compiling a regex per call on every edit. */
 function mentionsWord(text: string, word: string): boolean {
   for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-    if (!isWordCharCode(text.charCodeAt(i - 1)) && !isWordCharCode(text.charCodeAt(i + word.length))) return true;
+    if (!isIdentPart(text.charCodeAt(i - 1)) && !isIdentPart(text.charCodeAt(i + word.length))) return true;
   }
   return false;
 }
 
 function mentionsMember(text: string, member: string): boolean {
   return new RegExp(`(?:->|\\.)\\s*${member}\\b|\\b${member}\\(\\)`).test(text);
-}
-
-function isWordCharCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 function suppressedBy(comments: CommentFact[]): string[] | undefined {

@@ -5,6 +5,7 @@
  * and parse the result. Nothing here changes what the user sees; only the parser
  * reads the masked text.
  */
+import { isIdentPart } from './lexer';
 
 /** Annotations that are only attributes for sparse/gcc: blanked with spaces. */
 const BARE_ANNOTATIONS = [
@@ -88,10 +89,10 @@ function* loopMacroHeads(code: string, from: number, to: number): Generator<{ in
   let lastStart = -1;
   for (const m of matchesIn(LOOP_MARKER, code, from, to)) {
     let start = m.index;
-    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+    while (start > 0 && isIdentPart(code.charCodeAt(start - 1))) start--;
     if (start <= lastStart) continue; // another marker in a word already seen
     let end = m.index + m[0].length;
-    while (end < code.length && isWordChar(code.charCodeAt(end))) end++;
+    while (end < code.length && isIdentPart(code.charCodeAt(end))) end++;
     lastStart = start;
     const word = code.slice(start, end);
     if (!word.includes('for_each') && word !== 'scoped_guard' && word !== 'scoped_cond_guard') continue;
@@ -101,9 +102,6 @@ function* loopMacroHeads(code: string, from: number, to: number): Generator<{ in
   }
 }
 
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
 /** A type written as a macro argument: `container_of(p, struct foo, m)`, `min_t(unsigned long, a, b)`. */
 const typeArgRe =
   /([(,]\s*)((?:const\s+|volatile\s+)*(?:(?:struct|union|enum)\s+[A-Za-z_]\w*|(?:(?:unsigned|signed|long|short|int|char)\b\s*){2,}))(?=\s*[,)])/g;
