@@ -26,8 +26,13 @@ describe('fix-all output', () => {
       // What is left after --fix is the templates' prompts, reported by doc-template-unfilled (exit 1).
       const first = runCli(['check', '--fix', '.'], dir);
       assert.equal(first.status, 1, first.stdout + first.stderr);
-      const left = JSON.parse(runCli(['check', '--format', 'json', '.'], dir).stdout).findings as { rule: string }[];
-      assert.ok(left.length > 0 && left.every((f) => f.rule === 'doc-template-unfilled'), JSON.stringify(left.slice(0, 3)));
+      const left = JSON.parse(runCli(['check', '--format', 'json', '.'], dir).stdout).findings as { rule: string; kind: string }[];
+      assert.ok(left.some((f) => f.rule === 'doc-template-unfilled'));
+      // Nothing else but code problems, which no template fixes (acme-vfio's state_mutex is never destroyed).
+      assert.deepEqual(
+        left.filter((f) => f.rule !== 'doc-template-unfilled' && f.kind !== 'code'),
+        [],
+      );
       const after = new Map(sources(dir).map((f) => [f, fs.readFileSync(f, 'utf8')]));
       for (const f of after.keys()) assert.equal(kernelDocWarnings(f), '', f);
       assert.equal(runCli(['check', '--fix', '.'], dir).status, 1);

@@ -16,7 +16,8 @@ import { TestClient } from '../support/lspClient';
 
 const ORIGINAL = '\tmutex_lock(&mvdev->state_mutex);\n\t*curr_state = mvdev->mig_state;';
 const EDITED =
-  '\tmutex_lock(&mvdev->state_mutex);\n\tif (!mlx5_sriov_is_enabled(mvdev->mdev))\n\t\treturn -ENODEV;\n\t*curr_state = mvdev->mig_state;';
+  // No early return while state_mutex is held: lock-imbalance would rightly report that too.
+  '\tmutex_lock(&mvdev->state_mutex);\n\tif (!mlx5_sriov_is_enabled(mvdev->mdev))\n\t\tmvdev->mig_state = VFIO_DEVICE_STATE_ERROR;\n\t*curr_state = mvdev->mig_state;';
 
 describe('vfioVariant.scope changedSince', () => {
   let repo: ScratchRepo;

@@ -81,7 +81,11 @@ export const lockLifecycle: Rule = {
     const report = (call: CallFact, data: LifecycleData, message: string) => {
       if (seen.has(call)) return;
       seen.add(call);
-      context.report({ file: fileOf.get(call)!, line: call.line, column: call.column, name: data.member, message, data });
+      // On the lock's name in the call's argument, where the squiggle says what it is about.
+      const file = fileOf.get(call)!;
+      const at = file.text.indexOf(data.member, call.start);
+      const pos = at >= 0 && at - call.start < 512 ? file.lines.positionAt(at) : { line: call.line, character: call.column };
+      context.report({ file, line: pos.line, column: pos.character, name: data.member, message, data });
     };
     const devOps = roots('vfio_device_ops', new Set(['init', 'release', 'open_device', 'close_device']));
     const resetRoots = roots('pci_error_handlers', RESET_MEMBERS);
