@@ -22,8 +22,11 @@ describe('parent API docs and derived facts (Linux 6.12)', () => {
     const text = describeItem(call);
     assert.match(text, /Get the mlx5 core device from a given VF PCI device/);
     assert.match(text, /drivers\/net\/ethernet\/mellanox\/mlx5\/core\/main\.c:\d+/);
-    assert.match(text, /Owned by \*\*MELLANOX MLX5 core VPI driver\*\*/);
+    assert.match(text, /Who must ack: \*\*MELLANOX MLX5 core VPI driver\*\* owns it \(MAINTAINERS\); Acked-by from /);
     assert.match(text, /Called 1 time\(s\) in this driver:\n- `cmd\.c:\d+` in `mlx5vf_cmd_set_migratable\(\)`/);
+    // The catalog's header folder is named as a folder, not as a header `<linux/mlx5/>`.
+    assert.doesNotMatch(text, /<linux\/mlx5\/>/);
+    assert.match(text, /the headers under `include\/linux\/mlx5\/`/);
   });
 
   it('plain comments in kernel-doc form count (virtio admin commands), a source listed alone in MAINTAINERS too', () => {

@@ -11,7 +11,13 @@ function evidenceText(item: ParentCallItem): string {
       return 'a PF lookup helper: it reaches the SR-IOV physical function that owns this VF';
     case 'catalog': {
       const known = KNOWN_PARENTS.find((p) => p.id === item.parent);
-      return known ? `API of the ${known.title}, declared in \`<${known.headers.join('>`, `<')}>\`` : 'a known parent-driver API';
+      if (!known) return 'a known parent-driver API';
+      // A catalog header ending in `/` is a folder of headers: say so, and name the one the driver includes.
+      const where = known.headers.map((h) => (h.endsWith('/') ? `the headers under \`include/${h}\`` : `\`<${h}>\``)).join(', ');
+      const included = item.file.facts.includes.find((i) =>
+        known.headers.some((h) => (h.endsWith('/') ? i.path.startsWith(h) : i.path === h)),
+      );
+      return `API of the ${known.title}, declared in ${where}${included ? ` (this file includes \`<${included.path}>\`)` : ''}`;
     }
     case 'settings':
       return 'matched by `vfioVariant.extraParents`';
@@ -68,8 +74,8 @@ function apiSection(item: ParentCallItem): string[] {
       const people = doc.owner.maintainers.map((p) => md(p.text));
       const lists = doc.owner.lists.map((l) => md(l.address));
       out.push(
-        `Owned by **${md(doc.owner.title)}** (MAINTAINERS)` +
-          (people.length ? `: ${people.join(', ')}` : '') +
+        `Who must ack: **${md(doc.owner.title)}** owns it (MAINTAINERS)` +
+          (people.length ? `; Acked-by from ${people.join(', ')}` : '') +
           (lists.length ? `; list ${lists.join(', ')}` : '') +
           '.',
         '',
