@@ -54,6 +54,8 @@ export class RuleRunner {
 
 function runRule(rule: Rule, model: DriverModel, settings: Settings, flow: FlowQueries, run: RuleRun): void {
   const severity = settings.severity[rule.meta.id] ?? rule.meta.defaultSeverity;
+  // A problem rule that is off has nothing to list; a documentation rule still lists its inventory for --all.
+  if (severity === 'off' && rule.meta.type === 'problem') return;
   rule.create({
     model,
     settings,
