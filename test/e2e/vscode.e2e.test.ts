@@ -276,8 +276,9 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     assert.ok((await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label'))?.startsWith(title));
     await screenshot(page, 'quickfix');
     await page.keyboard.press('Enter');
-    await waitFor(async () => (await problemsFor(page, rel)) === mainFindings.length - 1, 20000, 'the diagnostic to disappear').catch(
-      async (e) => assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, rel)}`),
+    // The handler's finding goes; the template's prompts come as doc-template-unfilled findings of their own.
+    await waitFor(async () => (await problemsFor(page, rel)) !== mainFindings.length, 20000, 'the re-analysis').catch(async (e) =>
+      assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, rel)}`),
     );
     await screenshot(page, 'quickfix-applied');
     // The template came as a snippet: its first TODO: prompt is selected (a tab stop), ready to be typed over.
@@ -300,8 +301,16 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
       after.slice(at + inserted, at + inserted + 2).some((l) => l.includes(`${target.name}(`)),
       'kernel-doc sits right above the handler',
     );
-    // The CLI agrees with the editor on the saved file.
-    assert.equal(cliFindings(mainC).length, await problemsFor(page, rel));
+    // The CLI agrees with the editor on the saved file, and the fixed finding is gone.
+    const saved = cliFindings(mainC);
+    assert.ok(!saved.some((f) => f.rule === target.rule && f.name === target.name), 'the fixed finding is gone');
+    assert.ok(
+      saved.some((f) => f.rule === 'doc-template-unfilled'),
+      "the template's prompts are findings",
+    );
+    await waitFor(async () => (await problemsFor(page, rel)) === saved.length, 20000, `${saved.length} problems`).catch(async (e) =>
+      assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, rel)}`),
+    );
   });
 
   test('the kernel-doc grammar colours @param: names in the inserted comment', async () => {
