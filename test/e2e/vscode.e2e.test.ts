@@ -46,6 +46,15 @@ function cliFindings(file: string): JsonFinding[] {
   return checkJson([file], REPO).filter((f) => path.resolve(REPO, f.file) === file);
 }
 
+/** Focuses the Problems view and moves to its first row, so the rows at the top are rendered; the editor gets the focus back. */
+async function problemsToTop(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+M');
+  await page.waitForTimeout(200);
+  await page.keyboard.press('Home');
+  await page.waitForTimeout(200);
+  await page.click('.monaco-editor .view-lines');
+}
+
 /** The Problems view's count for one file, or 0 when the file has no row. Needs the view visible. */
 async function problemsFor(page: Page, rel: string): Promise<number> {
   const dir = path.dirname(rel);
@@ -530,8 +539,13 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     assert.ok(target, `the new driver lacks a MAINTAINERS entry: ${JSON.stringify(before.map((f) => f.rule))}`);
     await quickOpen(page, NEW_DRIVER);
     await page.keyboard.press('Enter');
+    // The Problems list is virtual and long (related locations are rows): bring its top, where this file sorts, into view.
+    await problemsToTop(page);
     await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length, 60000, `${before.length} problems`).catch(
-      async (e) => assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}`),
+      async (e) =>
+        assert.fail(
+          `${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}; rows: ${(await allLabels(page)).slice(0, 6).join(' | ')}`,
+        ),
     );
     await page.click('.monaco-editor .view-lines');
     await goTo(page, target.line, target.column);
@@ -552,6 +566,7 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
       10000,
       'the save',
     );
+    await problemsToTop(page);
     await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length - 1, 30000, 'the finding to clear').catch(async (e) =>
       assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}`),
     );

@@ -22,31 +22,31 @@ ruleTester('kernel-doc-invalid', {
     {
       name: 'a parameter not described',
       files: { 'main.c': fn('/**\n * f() - does\n * @v: dev\n *\n * Return: 0\n */\n') },
-      errors: [{ line: 10, name: 'n', message: /Function parameter or struct member 'n' not described in 'f'/ }],
+      errors: [{ line: 9, name: 'n', message: /Function parameter or struct member 'n' not described in 'f'/ }],
       output: fn('/**\n * f() - does\n * @v: dev\n * @n: TODO: describe n.\n *\n * Return: 0\n */\n'),
     },
     {
       name: 'no parameter described: the line goes after the name line',
       files: { 'main.c': fn('/**\n * f() - does\n *\n * Return: 0\n */\n', 'static int f(int n)') },
-      errors: [{ line: 9, name: 'n' }],
+      errors: [{ line: 8, name: 'n' }],
       output: fn('/**\n * f() - does\n * @n: TODO: describe n.\n *\n * Return: 0\n */\n', 'static int f(int n)'),
     },
     {
       name: 'an excess parameter',
       files: { 'main.c': fn('/**\n * f() - does\n * @v: dev\n * @n: count\n * @x: gone\n *   and more\n *\n * Return: 0\n */\n') },
-      errors: [{ line: 13, name: 'x', message: /Excess function parameter 'x' description in 'f'/ }],
+      errors: [{ line: 7, name: 'x', message: /Excess function parameter 'x' description in 'f'/ }],
       output: fn('/**\n * f() - does\n * @v: dev\n * @n: count\n *\n * Return: 0\n */\n'),
     },
     {
       name: 'no Return: section',
       files: { 'main.c': fn('/**\n * f() - does\n * @v: dev\n * @n: count\n */\n') },
-      errors: [{ line: 9, name: 'f', message: /No description found for return value of 'f'/ }],
+      errors: [{ line: 8, name: 'f', message: /No description found for return value of 'f'/ }],
       output: fn('/**\n * f() - does\n * @v: dev\n * @n: count\n *\n * Return: TODO: what f() returns, and when\n */\n'),
     },
     {
       name: 'the name line names another function',
       files: { 'main.c': fn('/**\n * g() - does\n * @v: dev\n * @n: count\n *\n * Return: 0\n */\n') },
-      errors: [{ line: 11, name: 'g', message: /expecting prototype for g\(\)\. Prototype was for f\(\) instead/ }],
+      errors: [{ line: 4, name: 'g', message: /expecting prototype for g\(\)\. Prototype was for f\(\) instead/ }],
       output: fn('/**\n * f() - does\n * @v: dev\n * @n: count\n *\n * Return: 0\n */\n'),
     },
     {
@@ -58,7 +58,7 @@ ruleTester('kernel-doc-invalid', {
     {
       name: 'a struct member not described',
       files: { 'main.c': `${P}/**\n * struct s - state\n * @a: one\n */\nstruct s {\n\tint a;\n\tint b;\n};\n` },
-      errors: [{ line: 10, name: 'b', message: /'b' not described in 's'/ }],
+      errors: [{ line: 9, name: 'b', message: /'b' not described in 's'/ }],
       output: `${P}/**\n * struct s - state\n * @a: one\n * @b: TODO: describe b.\n */\nstruct s {\n\tint a;\n\tint b;\n};\n`,
     },
   ],

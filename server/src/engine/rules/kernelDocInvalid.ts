@@ -1,3 +1,4 @@
+import type { SourceFile } from '../model/sourceFile';
 import type { KernelDocWarning } from '../kerneldoc/check';
 import { fixableText, quickFix, suppressionFix } from '../fixes/edits';
 import { kernelDocFix, kernelDocWarnings } from '../fixes/kernelDoc';
@@ -29,14 +30,20 @@ export const kernelDocInvalid: Rule = {
       for (const w of kernelDocWarnings(file)) {
         const line = Math.min(w.line - 1, file.lines.lineCount - 1);
         const text = file.lines.lineText(line);
-        const column = file.lines.indentOf(line).length;
+        // The finding sits on its name when the line shows it (a parameter, the prototype's
+        // name), else on the line's first word: what the squiggle underlines is what it names.
+        const wanted = w.name ?? w.decl;
+        const at = wanted ? nameNear(file, line, w.comment ? w.comment.start - 1 : 0, wanted) : undefined;
+        const reportLine = at?.line ?? line;
+        const column = at?.column ?? file.lines.indentOf(line).length;
+        const name = at ? wanted! : (/^\S{1,60}/.exec(text.slice(column))?.[0] ?? '');
         const anchor = w.comment ? w.comment.start - 1 : line;
         context.report({
           file,
-          line,
+          line: reportLine,
           column,
-          endColumn: Math.max(column, text.length),
-          name: w.name ?? w.decl ?? 'kernel-doc',
+          endColumn: column + name.length,
+          name,
           message: `kernel-doc: ${oneLine(w)}`,
           anchorLine: anchor,
           ...(w.comment && w.comment.start - 1 !== line
@@ -67,3 +74,21 @@ export const kernelDocInvalid: Rule = {
     );
   },
 };
+
+/**
+ * Where `word` stands as a whole word nearest to the script's line: on it, else on the
+ * lines above it back to the comment's start (the prototype, the `@name:` line), else
+ * just below. The finding goes there, so it underlines what it names.
+ */
+function nameNear(file: SourceFile, line: number, from: number, word: string): { line: number; column: number } | undefined {
+  const re = new RegExp(`(?<![\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`);
+  const last = file.lines.lineCount - 1;
+  const order = [line];
+  for (let l = line - 1; l >= Math.max(from, line - 40); l--) order.push(l);
+  for (let l = line + 1; l <= Math.min(last, line + 3); l++) order.push(l);
+  for (const l of order) {
+    const m = re.exec(file.lines.lineText(l));
+    if (m) return { line: l, column: m.index };
+  }
+  return undefined;
+}
