@@ -94,3 +94,31 @@ export function checkFixEdits(before: string, edits: TextEdit[], file: string): 
 export function findingKey(f: Finding): string {
   return `${f.rule}:${f.line}:${f.column}:${f.name}:${f.severity}`;
 }
+
+/**
+ * Fix-all's edits: each either passes checkFixEdits (a comment inserted at a line start,
+ * or a comment replaced) or stays inside one comment of the user's text (a kernel-doc
+ * repair: a renamed name line, an added `@param:` line). Returns the text after the edits.
+ */
+export function checkFixAllEdits(before: string, edits: TextEdit[], file: string): string {
+  const tree = parse(before);
+  const inComment: TextEdit[] = [];
+  const rest: TextEdit[] = [];
+  for (const e of edits) {
+    let inside = false;
+    for (let n: Parser.SyntaxNode | null = tree.rootNode.descendantForIndex(Math.max(0, e.offset - 1), e.offset); n; n = n.parent) {
+      if (n.type === 'comment' && n.startIndex < e.offset && e.offset + e.length < n.endIndex) inside = true;
+    }
+    (inside && !e.newText.includes('*/') ? inComment : rest).push(e);
+  }
+  checkFixEdits(before, rest, file);
+  const all = [...edits].sort((a, b) => b.offset - a.offset);
+  let out = before;
+  let limit = Infinity;
+  for (const e of all) {
+    if (e.offset + e.length > limit) fail('overlapping edits');
+    out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
+    limit = e.offset;
+  }
+  return out;
+}

@@ -12,6 +12,9 @@
  */
 import type { Message, MessageStrategy } from 'vscode-languageserver/node';
 
+/** The longest an analysis waits for a turn without messages. */
+const MAX_DEFER_MS = 100;
+
 export interface Job {
   /** Also (re-)publish the other open documents of the driver afterwards. */
   siblings: boolean;
@@ -27,6 +30,8 @@ export class Scheduler {
   private dispatched = 0;
   private seen = 0;
   private pumping = false;
+  /** When the pump last ran a job or started: how long analyses have waited for a quiet turn. */
+  private deferredSince = 0;
   private stopped = false;
 
   /**
@@ -83,12 +88,15 @@ export class Scheduler {
     if (this.pumping) return;
     this.pumping = true;
     this.seen = this.dispatched;
+    this.deferredSince = Date.now();
     setImmediate(this.pump);
   }
 
   private readonly pump = (): void => {
-    if (this.dispatched !== this.seen) {
+    if (this.dispatched !== this.seen && Date.now() - this.deferredSince < MAX_DEFER_MS) {
       // A message was dispatched since the last look: more may be queued behind it.
+      // A client that never stops sending (status bar, views refreshing on every
+      // publish) must not starve the analyses: after MAX_DEFER_MS one runs anyway.
       this.seen = this.dispatched;
       setImmediate(this.pump);
       return;
@@ -107,6 +115,7 @@ export class Scheduler {
       this.run(key, job);
     } finally {
       this.seen = this.dispatched;
+      this.deferredSince = Date.now();
       setImmediate(this.pump);
     }
   };
