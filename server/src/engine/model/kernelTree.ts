@@ -44,21 +44,28 @@ export class HeaderIndex {
     const key = `${root}\0${header.include}`;
     if (this.declared.has(key)) return this.declared.get(key) ?? undefined;
     const names = new Set<string>();
+    const family = this.family(root, header);
+    for (const decl of family) for (const n of decl.names) names.add(n);
+    const found = family.length > 0;
+    this.declared.set(key, found ? names : null);
+    return found ? names : undefined;
+  }
+
+  /** The scanned headers of a parent header's family: it and the headers of the same family it includes. */
+  private family(root: string, header: ParentHeader): HeaderDeclarations[] {
+    const out: HeaderDeclarations[] = [];
     const seen = new Set<string>();
     const queue = [header.include];
-    let found = false;
     while (queue.length && seen.size < MAX_FAMILY_HEADERS) {
       const inc = queue.shift()!;
       if (seen.has(inc)) continue;
       seen.add(inc);
       const decl = this.headerDeclarations(path.join(root, 'include', inc));
       if (!decl) continue;
-      found = true;
-      for (const n of decl.names) names.add(n);
+      out.push(decl);
       for (const i of decl.includes) if (header.family && i.startsWith(header.family)) queue.push(i);
     }
-    this.declared.set(key, found ? names : null);
-    return found ? names : undefined;
+    return out;
   }
 
   /**
@@ -72,17 +79,7 @@ export class HeaderIndex {
     const hit = this.helpers.get(key);
     if (hit) return hit;
     const bodies = new Map<string, string[] | null>();
-    const seen = new Set<string>();
-    const queue = [header.include];
-    while (queue.length && seen.size < MAX_FAMILY_HEADERS) {
-      const inc = queue.shift()!;
-      if (seen.has(inc)) continue;
-      seen.add(inc);
-      const decl = this.headerDeclarations(path.join(root, 'include', inc));
-      if (!decl) continue;
-      for (const [name, calls] of decl.bodies) if (!bodies.has(name)) bodies.set(name, calls);
-      for (const i of decl.includes) if (header.family && i.startsWith(header.family)) queue.push(i);
-    }
+    for (const decl of this.family(root, header)) for (const [name, calls] of decl.bodies) if (!bodies.has(name)) bodies.set(name, calls);
     const helpers = new Set<string>();
     const plain = (n: string) => /^[A-Z0-9_]+$/.test(n) || n.startsWith('__builtin_') || isGeneric(n);
     for (let grew = true; grew;) {
