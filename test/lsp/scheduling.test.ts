@@ -59,13 +59,16 @@ describe('scheduling of analyses', () => {
     const edit = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' };
     await client.change(mainUri, 2, [edit]);
     await client.diagnostics(mainUri, (p) => p.version === 2);
+    // A document that was published is cleared at close, and nothing comes after the
+    // clear; one never analysed gets nothing at all (there is nothing to clear).
     for (const u of uris) {
       const ps = seen.get(u)!;
-      assert.ok(ps.length >= 1, `${u}: cleared at close`);
+      if (ps.length === 0) continue;
+      assert.ok(ps.length >= 2, `${u}: published, then cleared at close`);
       assert.deepEqual(ps[ps.length - 1].diagnostics, [], `${u}: nothing published after the clear at close`);
     }
-    // Most closed documents were never analysed at all: only the clear was published.
-    const analysed = uris.filter((u) => seen.get(u)!.length > 1).length;
+    // Most closed documents were never analysed at all.
+    const analysed = uris.filter((u) => seen.get(u)!.length > 0).length;
     assert.ok(analysed < uris.length / 2, `${analysed} of ${uris.length} closed documents were analysed`);
   });
 });

@@ -12,12 +12,25 @@
  */
 import type { Message, MessageStrategy } from 'vscode-languageserver/node';
 
-/** The longest an analysis waits for a turn without messages. */
-const MAX_DEFER_MS = 100;
+/**
+ * The longest an analysis waits for a turn without messages: short for the document
+ * being typed in, long for the rest (opened documents, siblings, settings changes),
+ * so that a burst of opens and closes is read to its end, and the requests behind
+ * it answered, before documents it opened are analysed (most are closed by then).
+ */
+export const MAX_DEFER_MS = { edit: 100, background: 2000 };
+
+/**
+ * Background work also waits for this long without any message: a burst arrives in
+ * pieces (the client writes while we read), so one quiet turn is not its end.
+ */
+export const BACKGROUND_QUIET_MS = 30;
 
 export interface Job {
   /** Also (re-)publish the other open documents of the driver afterwards. */
   siblings: boolean;
+  /** The document was edited (not only opened or re-published): its analysis waits less. */
+  edit?: boolean;
 }
 
 export class Scheduler {
@@ -29,6 +42,7 @@ export class Scheduler {
   private readonly ready = new Set<string>();
   private dispatched = 0;
   private seen = 0;
+  private lastInputAt = 0;
   private pumping = false;
   /** When the pump last ran a job or started: how long analyses have waited for a quiet turn. */
   private deferredSince = 0;
@@ -41,20 +55,28 @@ export class Scheduler {
   constructor(
     private readonly run: (key: string, job: Job) => void,
     private readonly idle: () => void = () => {},
+    private readonly bounds = { ...MAX_DEFER_MS, quiet: BACKGROUND_QUIET_MS },
   ) {}
 
   /** Pass to createConnection: counts dispatched messages. */
   readonly messageStrategy: MessageStrategy = {
     handleMessage: (message: Message, next: (message: Message) => void) => {
       this.dispatched++;
+      this.lastInputAt = Date.now();
       next(message);
     },
   };
 
+  /** Bytes of a message arrived (a big one arrives in pieces before it is dispatched). */
+  noteInput(): void {
+    this.lastInputAt = Date.now();
+  }
+
   /** Analyse `key` after `delayMs` (restarting its delay); jobs for one key merge. */
   schedule(key: string, delayMs: number, job: Job): void {
     if (this.stopped) return;
-    this.jobs.set(key, { siblings: job.siblings || !!this.jobs.get(key)?.siblings });
+    const prev = this.jobs.get(key);
+    this.jobs.set(key, { siblings: job.siblings || !!prev?.siblings, edit: !!job.edit || !!prev?.edit });
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.ready.delete(key);
@@ -93,21 +115,25 @@ export class Scheduler {
   }
 
   private readonly pump = (): void => {
-    if (this.dispatched !== this.seen && Date.now() - this.deferredSince < MAX_DEFER_MS) {
-      // A message was dispatched since the last look: more may be queued behind it.
-      // A client that never stops sending (status bar, views refreshing on every
-      // publish) must not starve the analyses: after MAX_DEFER_MS one runs anyway.
-      this.seen = this.dispatched;
-      setImmediate(this.pump);
-      return;
-    }
-    const first = this.ready.values().next();
-    if (first.done) {
+    // A message dispatched since the last look means more may be queued behind it.
+    // A client that never stops sending (status bar, views refreshing on every
+    // publish) must not starve the analyses: after its bound a job runs anyway.
+    const busy = this.dispatched !== this.seen;
+    this.seen = this.dispatched;
+    if (this.ready.size === 0) {
       this.pumping = false;
       this.idle();
       return;
     }
-    const key = first.value;
+    const now = Date.now();
+    const key = this.next(busy, now - this.deferredSince, now - this.lastInputAt);
+    if (key === undefined) {
+      // Only background work is due: wait out the quiet period instead of spinning.
+      if (!busy && ![...this.ready].some((k) => this.jobs.get(k)?.edit)) {
+        setTimeout(this.pump, Math.max(1, this.bounds.quiet - (now - this.lastInputAt)));
+      } else setImmediate(this.pump);
+      return;
+    }
     const job = this.jobs.get(key) ?? { siblings: false };
     this.ready.delete(key);
     this.jobs.delete(key);
@@ -119,4 +145,17 @@ export class Scheduler {
       setImmediate(this.pump);
     }
   };
+
+  /**
+   * The oldest due job that may run now: an edit on a quiet turn, background work after
+   * a quiet period; either once it has waited out its bound.
+   */
+  private next(busy: boolean, waitedMs: number, quietMs: number): string | undefined {
+    for (const key of this.ready) {
+      const kind = this.jobs.get(key)?.edit ? 'edit' : 'background';
+      if (waitedMs >= this.bounds[kind]) return key;
+      if (!busy && (kind === 'edit' || quietMs >= this.bounds.quiet)) return key;
+    }
+    return undefined;
+  }
 }

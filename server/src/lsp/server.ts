@@ -60,6 +60,12 @@ export function startServer(given?: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(nodeFileSystem);
   const uriByPath = new Map<string, string>();
+  /** Open documents by directory (a driver's files share one), for re-publishing siblings. */
+  const openByDir = new Map<string, Set<string>>();
+  /** Documents with diagnostics published: a close clears only those. */
+  const published = new Set<string>();
+  /** Opened in this dispatch turn: the content-change event TextDocuments fires next is the open. */
+  const justOpened = new Set<string>();
   let collectedAt = 0;
   // Analyses are queued (scheduler.ts); when the queue runs dry, superseded trees are freed.
   const scheduler = new Scheduler(
@@ -71,6 +77,7 @@ export function startServer(given?: Connection): void {
     },
   );
   const connection = given ?? createConnection(ProposedFeatures.all, { messageStrategy: scheduler.messageStrategy });
+  if (!given && process.argv.includes('--stdio')) process.stdin.on('data', () => scheduler.noteInput());
   let debounceMs = 50;
   let pullConfig = false;
   let settingsPending = false;
@@ -178,7 +185,12 @@ export function startServer(given?: Connection): void {
     if (shutDown) return;
     const { path: p } = uriToPath(e.document.uri);
     uriByPath.set(p, e.document.uri);
+    const dir = path.dirname(p);
+    let inDir = openByDir.get(dir);
+    if (!inDir) openByDir.set(dir, (inDir = new Set()));
+    inDir.add(e.document.uri);
     workspace.openDocument(p, e.document.getText(), e.document.version);
+    justOpened.add(e.document.uri);
     // Debounced like a change: a burst of opens (and closes) must not pile up analyses.
     schedule(e.document.uri, debounceMs);
   });
@@ -186,9 +198,11 @@ export function startServer(given?: Connection): void {
   documents.onDidChangeContent((e) => {
     if (shutDown) return;
     const { path: p } = uriToPath(e.document.uri);
-    if (workspace.documentVersion(p) === undefined) return; // handled by onDidOpen
+    if (workspace.documentVersion(p) === undefined) return;
+    // TextDocuments fires this right after onDidOpen too: that open is not an edit.
+    if (justOpened.delete(e.document.uri)) return;
     workspace.updateDocument(p, e.document.getText(), e.document.version);
-    schedule(e.document.uri, debounceMs);
+    schedule(e.document.uri, debounceMs, true, true);
   });
 
   documents.onDidClose((e) => {
@@ -196,25 +210,26 @@ export function startServer(given?: Connection): void {
     scheduler.cancel(e.document.uri);
     workspace.closeDocument(p);
     uriByPath.delete(p);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    const inDir = openByDir.get(path.dirname(p));
+    inDir?.delete(e.document.uri);
+    if (inDir?.size === 0) openByDir.delete(path.dirname(p));
+    if (published.delete(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     // Siblings may have depended on the buffer's unsaved text.
     for (const other of openSiblings(e.document.uri)) schedule(other, 0, false);
   });
 
   /** The other open documents of the directory of `uri` (one URI parse, not one per open document). */
   function openSiblings(uri: string): string[] {
-    const dir = path.dirname(uriToPath(uri).path);
-    const out: string[] = [];
-    for (const [p, u] of uriByPath) if (u !== uri && path.dirname(p) === dir) out.push(u);
-    return out;
+    const inDir = openByDir.get(path.dirname(uriToPath(uri).path));
+    return inDir ? [...inDir].filter((u) => u !== uri) : [];
   }
 
   /** Analyse and publish `uri` and the other open files of its driver after `delay` ms. */
-  function schedule(uri: string, delay: number, siblings = true): void {
+  function schedule(uri: string, delay: number, siblings = true, edit = false): void {
     // Nothing is published with the defaults while the client's settings are on their way
     // (a finding could flash and vanish); onInitialized analyses every open document then.
     if (settingsPending) return;
-    scheduler.schedule(uri, delay, { siblings });
+    scheduler.schedule(uri, delay, { siblings, edit });
   }
 
   /** Publishes `uri` now and queues the other open documents of its driver (findings cross files). */
@@ -278,6 +293,7 @@ export function startServer(given?: Connection): void {
       const { path: filePath } = uriToPath(doc.uri);
       if (workspace.documentVersion(filePath) !== doc.version) return; // a newer version is on its way
       const { findings, notices } = findingsFor(doc);
+      published.add(doc.uri);
       void connection.sendDiagnostics({
         uri: doc.uri,
         version: doc.version,
