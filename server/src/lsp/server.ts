@@ -186,7 +186,9 @@ export function startServer(given?: Connection): void {
   documents.onDidChangeContent((e) => {
     if (shutDown) return;
     const { path: p } = uriToPath(e.document.uri);
-    if (workspace.documentVersion(p) === undefined) return; // handled by onDidOpen
+    // TextDocuments fires this for an open too, right after onDidOpen: that version is scheduled already.
+    const known = workspace.documentVersion(p);
+    if (known === undefined || known === e.document.version) return;
     workspace.updateDocument(p, e.document.getText(), e.document.version);
     schedule(e.document.uri, debounceMs);
   });
