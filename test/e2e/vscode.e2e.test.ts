@@ -84,6 +84,33 @@ async function markerLabels(page: Page): Promise<string[]> {
   );
 }
 
+/** Ctrl+. at the cursor, then walks the action list with the keyboard to the row whose label contains every `want` and accepts it. */
+async function applyCodeAction(page: Page, ...want: string[]): Promise<void> {
+  await page.keyboard.press('Control+.');
+  const action = page.locator('.action-widget .monaco-list-row', { hasText: want[0] });
+  await action.first().waitFor({ timeout: 20000 });
+  const matches = (l: string | null | undefined) => !!l && want.every((w) => l.includes(w));
+  for (let i = 0; i < 20; i++) {
+    if (matches(await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label'))) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  const focused = await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label');
+  assert.ok(matches(focused), `a code action with ${JSON.stringify(want)} (focused: ${focused})`);
+  await page.keyboard.press('Enter');
+}
+
+/** Sets the Problems view's filter box (focused by our own command) to `text`; '' clears it. */
+async function filterProblems(page: Page, text: string): Promise<void> {
+  await runCommand(page, 'VFIO: Show problems');
+  // The command runs asynchronously: keys sent before the filter box has the focus would land in the editor.
+  const filterFocused = () => page.evaluate(() => /^Filter\b/.test(document.activeElement?.getAttribute('placeholder') ?? '') as boolean);
+  await waitFor(filterFocused, 10000, "the Problems view's filter box focused");
+  await page.keyboard.press('Control+A');
+  if (text) await page.keyboard.type(text);
+  else await page.keyboard.press('Backspace');
+  await page.waitForTimeout(300);
+}
+
 /** Types into a fresh quick input (F1 or Ctrl+P) and accepts the row whose label contains `want`. */
 async function pick(page: Page, key: string, text: string, want: string, also = ''): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -532,56 +559,197 @@ describe('VS Code (code-server) with the packaged extension', { skip: SKIP, time
     await screenshot(page, 'codelens-jump');
   });
 
-  // Skipped: since the scheduler, file-watching and rule-platform branches were merged, code-server
-  // shows no diagnostics for a file of a driver directory created before start-up within 60 s
-  // (they appear after a later settings change). The same file over stdio gets its 11 at once
-  // (checked by hand); test/lsp/editorAgrees.test.ts covers the MAINTAINERS re-read. Open in issue 13.
-  test(
-    'the MAINTAINERS quick fix clears its finding without a restart',
-    { skip: 'diagnostics of a new driver directory arrive late in code-server (issue 13)' },
-    async () => {
-      const file = path.join(workspace, NEW_DRIVER);
-      const before = cliFindings(file);
-      const target = before.find((f) => f.rule === 'maintainers-entry-missing');
-      assert.ok(target, `the new driver lacks a MAINTAINERS entry: ${JSON.stringify(before.map((f) => f.rule))}`);
-      await quickOpen(page, NEW_DRIVER);
-      await page.keyboard.press('Enter');
-      // The Problems list is virtual and long (related locations are rows): bring its top, where this file sorts, into view.
-      await problemsToTop(page);
-      await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length, 60000, `${before.length} problems`).catch(
-        async (e) =>
-          assert.fail(
-            `${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}; rows: ${(await allLabels(page)).slice(0, 6).join(' | ')}`,
-          ),
-      );
-      await page.click('.monaco-editor .view-lines');
-      await goTo(page, target.line, target.column);
-      await page.keyboard.press('Control+.');
-      const action = page.locator('.action-widget .monaco-list-row', { hasText: 'MAINTAINERS' });
-      await action.first().waitFor({ timeout: 20000 });
-      for (let i = 0; i < 20; i++) {
-        const focused = await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label');
-        if (focused?.includes('MAINTAINERS')) break;
-        await page.keyboard.press('ArrowDown');
-      }
-      await page.keyboard.press('Enter');
-      // The fix edits MAINTAINERS and shows it; saving it is what a user does, and what the server hears of.
-      await waitFor(async () => (await activeTab(page)).includes('MAINTAINERS'), 20000, 'MAINTAINERS shown');
-      await runCommand(page, 'File: Save All');
-      await waitFor(
-        () => fs.readFileSync(path.join(workspace, 'MAINTAINERS'), 'utf8').includes('drivers/vfio/pci/e2e-acme'),
-        10000,
-        'the save',
-      );
-      await problemsToTop(page);
-      await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length - 1, 30000, 'the finding to clear').catch(
-        async (e) => assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}`),
-      );
-      const labels = await markerLabels(page);
-      assert.ok(!labels.some((l) => /MAINTAINERS entry/i.test(l) && l.includes('e2e-acme')), 'no MAINTAINERS finding left');
-      await screenshot(page, 'maintainers-fixed');
-    },
-  );
+  // Issue 13: the server publishes this file's findings within ~150 ms of didOpen (server log), but
+  // the Problems view sorts a file with an error first and renders only the rows in view; since
+  // mlx5/main.c has an error-severity finding (overflow-check-cast), its rows pushed this file's row
+  // out of the rendered list. Only the new driver is open here, so its row is the first.
+  test('the MAINTAINERS quick fix clears its finding without a restart', async () => {
+    const file = path.join(workspace, NEW_DRIVER);
+    const before = cliFindings(file);
+    const target = before.find((f) => f.rule === 'maintainers-entry-missing');
+    assert.ok(target, `the new driver lacks a MAINTAINERS entry: ${JSON.stringify(before.map((f) => f.rule))}`);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+W'); // close all editors: the other drivers' rows leave the Problems view
+    await waitFor(async () => (await markerLabels(page)).length === 0, 20000, 'the Problems view to empty');
+    await quickOpen(page, NEW_DRIVER);
+    await page.keyboard.press('Enter');
+    // The Problems list is virtual and long (related locations are rows): bring its top, where this file sorts, into view.
+    await problemsToTop(page);
+    await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length, 60000, `${before.length} problems`).catch(
+      async (e) =>
+        assert.fail(
+          `${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}; rows: ${(await allLabels(page)).slice(0, 6).join(' | ')}`,
+        ),
+    );
+    await page.click('.monaco-editor .view-lines');
+    await goTo(page, target.line, target.column);
+    await page.keyboard.press('Control+.');
+    const action = page.locator('.action-widget .monaco-list-row', { hasText: 'MAINTAINERS' });
+    await action.first().waitFor({ timeout: 20000 });
+    for (let i = 0; i < 20; i++) {
+      const focused = await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label');
+      if (focused?.includes('MAINTAINERS')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    // The fix edits MAINTAINERS and shows it; saving it is what a user does, and what the server hears of.
+    await waitFor(async () => (await activeTab(page)).includes('MAINTAINERS'), 20000, 'MAINTAINERS shown');
+    await runCommand(page, 'File: Save All');
+    await waitFor(
+      () => fs.readFileSync(path.join(workspace, 'MAINTAINERS'), 'utf8').includes('drivers/vfio/pci/e2e-acme'),
+      10000,
+      'the save',
+    );
+    await problemsToTop(page);
+    await waitFor(async () => (await problemsFor(page, NEW_DRIVER)) === before.length - 1, 30000, 'the finding to clear').catch(async (e) =>
+      assert.fail(`${e.message}; Problems view shows ${await problemsFor(page, NEW_DRIVER)}`),
+    );
+    const labels = await markerLabels(page);
+    assert.ok(!labels.some((l) => /MAINTAINERS entry/i.test(l) && l.includes('e2e-acme')), 'no MAINTAINERS finding left');
+    await screenshot(page, 'maintainers-fixed');
+  });
+
+  /**
+   * Applies the documentation quick fix on `handler` of the open `file` (the cursor on the finding), leaves the
+   * template's snippet, saves, and returns the inserted lines (nothing else changes).
+   */
+  async function documentHandler(file: string, handler: string): Promise<string[]> {
+    const target = cliFindings(file).find((f) => f.rule === 'migration-handler-undocumented' && f.name === handler);
+    assert.ok(target, `${handler} is an undocumented migration handler`);
+    const before = fs.readFileSync(file, 'utf8').split('\n');
+    await page.keyboard.press('Control+1');
+    await goTo(page, target.line, target.column);
+    await applyCodeAction(page, `Insert kernel-doc for ${handler}()`);
+    await waitFor(
+      async () => /\(\d+ selected\)/.test((await page.textContent('[id="status.editor.selection"]')) ?? ''),
+      20000,
+      "the template's first prompt selected",
+    );
+    await page.keyboard.press('Escape'); // leave the snippet
+    await page.keyboard.press('Control+S');
+    await waitFor(() => fs.readFileSync(file, 'utf8').split('\n').length > before.length, 10000, 'the save');
+    const after = fs.readFileSync(file, 'utf8').split('\n');
+    const inserted = after.length - before.length;
+    const at = after.findIndex((l, i) => l !== before[i]);
+    assert.deepEqual([...after.slice(0, at), ...after.slice(at + inserted)], before, 'only lines were inserted');
+    const block = after.slice(at, at + inserted);
+    assert.equal(block[0], '/**');
+    assert.match(block[1], new RegExp(`^ \\* ${handler}\\(\\) - `));
+    return block;
+  }
+
+  /** A kernel-doc block's text as one line (wrapped continuation lines joined). */
+  const flat = (block: string[]) =>
+    block
+      .map((l) => l.replace(/^ \*\s?/, '').trim())
+      .join(' ')
+      .replace(/\s+/g, ' ');
+
+  test("the documentation quick fix follows the handler's role: .release of the save/resume fops, migration_set_state with its arcs", async () => {
+    const file = path.join(workspace, NEW_DRIVER);
+    const source = fs.readFileSync(file, 'utf8');
+    await quickOpen(page, NEW_DRIVER);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await activeTab(page)).includes('main.c'), 10000, 'main.c active');
+    // Expected values from the driver's source: which file_operations wire the release handler, which arcs the code handles.
+    const releaseFops = [...source.matchAll(/struct file_operations (\w+) = \{([^}]*)\}/g)]
+      .filter((m) => /\.release\s*=\s*acmevf_release_file\b/.test(m[2]))
+      .map((m) => m[1]);
+    assert.ok(releaseFops.length >= 2, `the save and resume fops share .release: ${releaseFops.join(', ')}`);
+    const arcs = [...source.matchAll(/cur == VFIO_DEVICE_STATE_(\w+) && new == VFIO_DEVICE_STATE_(\w+)/g)].map((m) => `${m[1]} -> ${m[2]}`);
+    assert.ok(arcs.length >= 4, `arcs in the source: ${arcs.join(', ')}`);
+
+    const release = await documentHandler(file, 'acmevf_release_file');
+    console.log(`release template:\n${release.join('\n')}`);
+    const releaseText = flat(release);
+    for (const v of releaseFops)
+      assert.ok(releaseText.includes(`file_operations.release in ${v}`), `wired in ${v}:\n${release.join('\n')}`);
+    assert.ok(
+      release.some((l) => /^ \* In flight: TODO: /.test(l)),
+      `the release role's question (a transfer in flight):\n${release.join('\n')}`,
+    );
+    const frees = /Frees: (.*?)\(called here/.exec(releaseText)?.[1] ?? '';
+    assert.ok(/\w+\(\)/.test(frees), `what release frees, from the code: ${frees}`);
+    for (const [, fn] of frees.matchAll(/(\w+)\(\)/g)) assert.ok(source.includes(`${fn}(`), `${fn}() is called in the driver`);
+    for (const other of ['State composition:', 'Arcs:', 'State arcs handled'])
+      assert.ok(!releaseText.includes(other), `no "${other}" (another role's) in the release template`);
+
+    const setState = await documentHandler(file, 'acmevf_set_device_state');
+    console.log(`set_state template:\n${setState.join('\n')}`);
+    assert.ok(
+      setState.some((l) => /^ \* Arcs: TODO: /.test(l)),
+      `the set_state role's question about arcs:\n${setState.join('\n')}`,
+    );
+    const listed = setState.map((l) => /^ \* - (\w+ -> \w+):/.exec(l)?.[1]).filter((a): a is string => !!a);
+    assert.deepEqual(listed.sort(), [...arcs].sort(), 'every arc of the code is pre-filled, and only those');
+    assert.ok(!flat(setState).includes('In flight:'), 'no release question in the set_state template');
+    await screenshot(page, 'role-templates');
+  });
+
+  test('a kernel-doc warning appears while typing a parameter, and its quick fix clears it', async () => {
+    const file = path.join(workspace, NEW_DRIVER);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const proto = lines.findIndex((l) => /^static ssize_t acmevf_resume_write\(/.test(l));
+    assert.ok(proto >= 0 && lines[proto - 1] === ' */', 'acmevf_resume_write() has kernel-doc right above it');
+    const close = lines.findIndex((l, i) => i >= proto && l.trimEnd().endsWith(')'));
+    assert.ok(close >= proto, 'the end of the prototype');
+    assert.deepEqual(
+      cliFindings(file).filter((f) => f.rule === 'kernel-doc-invalid'),
+      [],
+      'no kernel-doc warning before the edit',
+    );
+    const param = 'e2e_extra';
+    await quickOpen(page, NEW_DRIVER);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await activeTab(page)).includes('main.c'), 10000, 'main.c active');
+    /** The cursor `back` characters before the end of the prototype's last line (1: before its ')'). */
+    const beforeEnd = async (back: number) => {
+      await page.keyboard.press('Control+1');
+      await goTo(page, close + 1, 1);
+      await page.keyboard.press('End');
+      for (let i = 0; i < back; i++) await page.keyboard.press('ArrowLeft');
+    };
+    await beforeEnd(1);
+    await page.keyboard.type(`, int ${param}`, { delay: 30 });
+    await page.keyboard.press('Escape'); // a suggestion list, if any
+    await filterProblems(page, param); // the file has many rows; only the ones naming the parameter stay
+    const kernelDocRows = async () => (await markerLabels(page)).filter((l) => /kernel-doc/.test(l) && l.includes(`'${param}'`));
+    await waitFor(async () => (await kernelDocRows()).length === 1, 20000, `a kernel-doc-invalid diagnostic on ${param}`).catch(
+      async (e) => {
+        await screenshot(page, 'kernel-doc-typed-failed');
+        assert.fail(`${e.message}; rows: ${(await allLabels(page)).join(' | ')}`);
+      },
+    );
+    const row = (await kernelDocRows())[0];
+    assert.match(row, new RegExp(`not described in 'acmevf_resume_write'.* at line ${close + 1} and character`), row);
+    await screenshot(page, 'kernel-doc-typed');
+    await beforeEnd(3); // inside the new parameter's name, where its finding sits
+    await applyCodeAction(page, `'${param}'`, 'kernel-doc');
+    await waitFor(async () => (await kernelDocRows()).length === 0, 20000, 'the kernel-doc diagnostic to clear').catch(async (e) =>
+      assert.fail(`${e.message}; rows: ${(await allLabels(page)).join(' | ')}`),
+    );
+    await screenshot(page, 'kernel-doc-fixed');
+    await filterProblems(page, ''); // for the tests after this one
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+S');
+    await waitFor(() => fs.readFileSync(file, 'utf8').includes(`int ${param})`), 10000, 'the save');
+    const saved = fs.readFileSync(file, 'utf8').split('\n');
+    const doc = saved.slice(
+      0,
+      saved.findIndex((l) => /^static ssize_t acmevf_resume_write\(/.test(l)),
+    );
+    assert.ok(
+      doc.some((l) => new RegExp(`^ \\* @${param}: `).test(l)),
+      `@${param}: described in the kernel-doc`,
+    );
+    assert.deepEqual(
+      cliFindings(file)
+        .filter((f) => f.rule === 'kernel-doc-invalid')
+        .map((f) => `${f.line}:${f.name}`),
+      [],
+      'the CLI agrees: no kernel-doc warning left',
+    );
+  });
 
   test('the Settings editor groups our settings under "VFIO Variant Assist"; kernelTree is a text field', async () => {
     await runCommand(page, 'Preferences: Open Settings (UI)');
