@@ -1,7 +1,24 @@
-/** The floors: a bare tree-sitter parse of every .c/.h file under a directory, and a bare incremental reparse. */
+/**
+ * The floors: a bare tree-sitter parse of every .c/.h file under a directory, and a bare
+ * incremental reparse. As a process (`node out/bench/bareParse.js DIR`) it loads only
+ * tree-sitter and tree-sitter-c: nothing of the engine.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRaw, type Tree } from '../server/src/engine/syntax/cParser';
+import Parser = require('tree-sitter');
+import C = require('tree-sitter-c');
+
+type Tree = Parser.Tree;
+let parser: Parser | undefined;
+
+/** The same call the engine makes (syntax/cParser.ts), without masking. */
+function parseRaw(text: string, old?: Tree): Tree {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(C as unknown as Parser.Language);
+  }
+  return parser.parse(text, old, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) });
+}
 
 export function sourceFiles(dir: string): string[] {
   return fs

@@ -11,7 +11,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const Module = require('module');
+const { createRequire } = require('module');
 const vm = require('vm');
 
 const REPO = path.join(__dirname, '..', '..');
@@ -33,11 +33,11 @@ const BUNDLE = path.join(REPO, 'out', 'cli', 'vfio-variant.js');
 const CODE_CACHE = `${BUNDLE}.v8cache`;
 
 /**
- * Loads the bundle as require() would, but with V8's code cache: compiling it
- * was ~8 ms of a ~190 ms check. The cache is written after a run, so it holds
- * the functions that run compiled (v8-compile-cache's produceCachedData, taken
- * at compile time, holds only the top level). V8 rejects a cache from another
- * V8 version or other flags; it is then written again.
+ * Runs the bundle as a CommonJS module with V8's code cache, through public APIs only
+ * (vm.Script's cachedData, module.createRequire). The cache is written after a run, so
+ * it holds the functions that ran compiled, not only the top level. V8 rejects a cache
+ * from another V8 version or other flags; it is then written again. What it saves is
+ * measured by `npm run bench` (README, Performance).
  */
 function loadBundle() {
   let cachedData;
@@ -46,12 +46,10 @@ function loadBundle() {
   } catch {
     // first run after a build
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
-  const bundle = new Module(BUNDLE, module);
-  bundle.filename = BUNDLE;
-  bundle.paths = Module._nodeModulePaths(path.dirname(BUNDLE));
-  Module._cache[BUNDLE] = bundle;
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE));
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(BUNDLE, 'utf8')}\n})`;
+  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });
+  const bundle = { exports: {}, filename: BUNDLE, loaded: false };
+  script.runInThisContext().call(bundle.exports, bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE));
   bundle.loaded = true;
   const saveCache =
     cachedData && !script.cachedDataRejected

@@ -115,11 +115,14 @@ async function filterProblems(page: Page, text: string): Promise<void> {
 async function pick(page: Page, key: string, text: string, want: string, also = ''): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if (await page.isVisible('.quick-input-widget')) await page.keyboard.press('Escape');
+    // A key can land where the workbench does not see it (a view still taking the focus):
+    // before asking again, give the focus to the editor group (moves no cursor).
+    if (attempt > 1) await page.keyboard.press('Control+1');
     await page.keyboard.press(key);
-    await page.waitForSelector('.quick-input-widget input');
-    await page.keyboard.type(text);
     const row = `.quick-input-list .monaco-list-row[aria-label*="${want}"]${also ? `[aria-label*="${also}"]` : ''}`;
     try {
+      await page.waitForSelector('.quick-input-widget input', { timeout: 10000 });
+      await page.keyboard.type(text);
       await page.waitForSelector(row, { timeout: 10000 });
       break;
     } catch (e) {
