@@ -25,11 +25,5 @@ export { applyChange, changeBetween, parseChanges, type FileChange } from './cha
 export { changedLinesOf, findingsInChange, resolveChanges, type ResolvedChange } from './changes/scope';
 export { overlayHost } from './changes/overlayHost';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render';
-export {
-  checkKernelDoc,
-  formatKernelDocWarning,
-  KernelDocChecker,
-  toByteString,
-  type KernelDocOptions,
-  type KernelDocWarning,
-} from './kerneldoc/check';
+export { checkKernelDoc, KernelDocChecker, toByteString } from './kerneldoc/check';
+export { formatKernelDocWarning, type KernelDocOptions, type KernelDocWarning } from './kerneldoc/warnings';

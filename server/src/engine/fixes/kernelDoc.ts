@@ -3,7 +3,8 @@
  * `@param:` line, the excess one removed, the name line renamed, a `Return:` section,
  * a short description. Edits stay inside the comment; prompts start with `TODO:`.
  */
-import { checkKernelDoc, type KernelDocWarning } from '../kerneldoc/check';
+import { checkKernelDoc } from '../kerneldoc/check';
+import type { KernelDocWarning } from '../kerneldoc/warnings';
 import type { SourceFile } from '../model/sourceFile';
 import { replaceRange, type TextEdit } from './edits';
 

@@ -85,3 +85,17 @@ export function splitWords(s: string): string[] {
 export function truthy(s: string | undefined): boolean {
   return s !== undefined && s !== '' && s !== '0';
 }
+
+/** Perl's `s/re/rep/`: replaces and says whether it did. */
+export function subst(s: string, r: RegExp, rep: string | ((...m: string[]) => string)): [string, boolean] {
+  r.lastIndex = 0;
+  const hit = r.test(s);
+  r.lastIndex = 0;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return hit ? [s.replace(r, rep as any), true] : [s, false];
+}
+
+/** Perl's `s/src/rep/flags` on a pattern source: the result. */
+export function sub(s: string, src: string, rep: string | ((...m: string[]) => string), flags = ''): string {
+  return subst(s, re(src, flags), rep)[0];
+}

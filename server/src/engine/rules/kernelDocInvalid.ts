@@ -1,5 +1,5 @@
 import type { SourceFile } from '../model/sourceFile';
-import type { KernelDocWarning } from '../kerneldoc/check';
+import type { KernelDocWarning } from '../kerneldoc/warnings';
 import { fixableText, quickFix, suppressionFix } from '../fixes/edits';
 import { kernelDocFix, kernelDocWarnings } from '../fixes/kernelDoc';
 import type { Rule } from './rule';
