@@ -48,6 +48,13 @@ export interface HeldLock {
   pending?: { variable: string; successWhenZero: boolean };
 }
 
+/** A function's lock flow kept with its file version, and the helper effects it was computed with. */
+interface KeptLocks {
+  fn: FunctionFact;
+  result: FunctionLocks | null;
+  helpers: Map<string, string>;
+}
+
 /** Held locks: id (`key@offset`) -> hold. */
 export type LockSet = ReadonlyMap<string, HeldLock>;
 
@@ -175,14 +182,53 @@ export class LockIndex {
     return out;
   }
 
-  /** Lock flow of `fn`; undefined when it takes no lock (prefilter) or has no body. */
+  /**
+   * Lock flow of `fn`; undefined when it takes no lock (prefilter) or has no body.
+   * Kept with the file version: while an edit elsewhere leaves the driver helpers it
+   * calls as they were (lock effects and parameters), a new driver model reuses it.
+   */
   of(file: SourceFile, fn: FunctionFact): FunctionLocks | undefined {
     const hit = this.perFn.get(fn);
     if (hit !== undefined) return hit ?? undefined;
     this.perFn.set(fn, null); // recursion guard
-    const result = this.mentionsLocks(file, fn) ? this.analyse(file, fn) : undefined;
+    const kept = this.flow.perFile<KeptLocks>(file, 'locks');
+    const old = kept.get(fn.start);
+    let result: FunctionLocks | undefined;
+    if (old && old.fn === fn && this.helpersAsSeen(old.helpers)) result = old.result ?? undefined;
+    else {
+      const helpers = this.helpersOf(file, fn);
+      result = this.mentionsLocks(file, fn) ? this.analyse(file, fn) : undefined;
+      kept.set(fn.start, { fn, result: result ?? null, helpers });
+    }
     this.perFn.set(fn, result ?? null);
     return result;
+  }
+
+  /** The driver functions `fn` calls, each with what its lock flow depends on. */
+  private helpersOf(file: SourceFile, fn: FunctionFact): Map<string, string> {
+    const out = new Map<string, string>();
+    const text = file.parsed.masked.slice(fn.start, fn.end);
+    CALL_NAME.lastIndex = 0;
+    for (let m = CALL_NAME.exec(text); m; m = CALL_NAME.exec(text)) {
+      const name = m[1];
+      if (name !== fn.name && !out.has(name) && this.defs.has(name)) out.set(name, this.helperEffect(name));
+    }
+    return out;
+  }
+
+  /** Whether every helper still has the effect it had when a kept result was computed. */
+  private helpersAsSeen(helpers: ReadonlyMap<string, string>): boolean {
+    for (const [name, effect] of helpers) if (this.helperEffect(name) !== effect) return false;
+    return true;
+  }
+
+  /** What a call to a driver helper contributes to its caller's lock flow, as a comparable string. */
+  private helperEffect(name: string): string {
+    const def = this.defs.get(name);
+    if (!def) return '';
+    const locky = this.lockyFunctions().has(name);
+    const sum = locky ? this.summary(name) : undefined;
+    return `${locky}|${def.fn.params.map((p) => p.name).join(',')}|${sum ? JSON.stringify(sum) : ''}`;
   }
 
   private analyse(file: SourceFile, fn: FunctionFact): FunctionLocks | undefined {
