@@ -47,18 +47,13 @@ function showRefs(r: Refs): string {
   return `${r.idents.join(' ')} | ${r.fields.join(' ')}`;
 }
 
+function emptyReading(): Reading {
+  return { calls: [], callArgs: [], params: [], returns: [], locals: [], localAssigns: [], fieldAssigns: [], memberAssigns: [] };
+}
+
 function fromFacts(file: SourceFile): Reading {
   const f = file.facts;
-  const r: Reading = {
-    calls: [],
-    callArgs: [],
-    params: [],
-    returns: [],
-    locals: [],
-    localAssigns: [],
-    fieldAssigns: [],
-    memberAssigns: [],
-  };
+  const r = emptyReading();
   for (const c of f.calls) {
     r.calls.push(`${c.fn}:${c.line + 1}:${c.column + 1} ${c.callee}(${c.args.length})`);
     c.args.forEach((a, i) => r.callArgs.push(`${c.line + 1}:${c.column + 1} ${c.callee} #${i + 1}${TO}${showRefs(a)}`));
@@ -124,16 +119,7 @@ function treeRefs(node: SyntaxNode): Refs {
 }
 
 function fromTree(file: SourceFile): Reading {
-  const r: Reading = {
-    calls: [],
-    callArgs: [],
-    params: [],
-    returns: [],
-    locals: [],
-    localAssigns: [],
-    fieldAssigns: [],
-    memberAssigns: [],
-  };
+  const r = emptyReading();
   const root = file.parsed.tree.rootNode;
   for (const def of root.descendantsOfType('function_definition')) {
     const decl = functionDeclaratorOf(def.childForFieldName('declarator'));
