@@ -66,3 +66,48 @@ describe('results kept across edits', () => {
     assert.deepEqual(seen, [1, 0, 1, 0, 1]);
   });
 });
+
+describe('flow findings carried while typing', () => {
+  it('move with unchanged functions, vanish from edited ones, and come back fresh when asked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carry-'));
+    const mainC = path.join(dir, 'main.c');
+    const original = fs.readFileSync(path.join(REPO, 'examples/acme-vfio/main.c'), 'utf8') + caller;
+    fs.writeFileSync(mainC, original);
+    fs.writeFileSync(path.join(dir, 'helpers.c'), helpers('state_mutex'));
+    fs.writeFileSync(path.join(dir, 'acme.h'), '');
+    const ws = new Workspace(nodeFileSystem);
+    const copies = (r: { findings: Finding[] }) => r.findings.filter((f) => f.rule === 'user-copy-under-state-mutex');
+
+    ws.openDocument(mainC, original, 1);
+    const first = ws.findings(mainC, { carryFlow: true });
+    assert.equal(first.carried, false, 'nothing to carry yet: the flow rules ran');
+    const [copy] = copies(first);
+    assert.ok(copy, 'copy_to_user() under the state mutex found');
+
+    // Two lines typed at the top: the finding moves down with its function.
+    const moved = '/* a */\n/* b */\n' + original;
+    ws.updateDocument(mainC, moved, 2);
+    const carried = ws.findings(mainC, { carryFlow: true });
+    assert.equal(carried.carried, true);
+    assert.deepEqual(
+      copies(carried).map((f) => [f.line, f.column, f.version]),
+      [[copy.line + 2, copy.column, 2]],
+    );
+    const fresh = new Workspace(nodeFileSystem);
+    fresh.openDocument(mainC, moved, 2);
+    assert.deepEqual(
+      copies(carried).map((f) => [f.line, f.column, f.endLine, f.endColumn, f.anchorLine, f.message]),
+      copies(fresh.findings(mainC)).map((f) => [f.line, f.column, f.endLine, f.endColumn, f.anchorLine, f.message]),
+    );
+
+    // An edit inside the function: its carried finding is dropped until the rules run again.
+    const edited = moved.replace('\tint ret = 0;\n\n\tacmevf_take', '\tint ret = 0;\n\t;\n\tacmevf_take');
+    assert.notEqual(edited, moved);
+    ws.updateDocument(mainC, edited, 3);
+    assert.deepEqual(copies(ws.findings(mainC, { carryFlow: true })), []);
+    const rerun = ws.findings(mainC);
+    assert.equal(rerun.carried, false);
+    assert.equal(copies(rerun).length, 1);
+    assert.equal(copies(rerun)[0].line, copy.line + 2); // the blank line became `;`
+  });
+});

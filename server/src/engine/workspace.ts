@@ -10,7 +10,7 @@ import { analyzeDriver, classifySources, sourceTraits, type DriverModel, type So
 import { FlowQueries } from './flow';
 import { fixAllInFile } from './fixes/documentation';
 import type { CodeFix } from './fixes/edits';
-import { RuleRunner, ruleById, type Finding, type FindingOptions } from './rules';
+import { RuleRunner, ruleById, type Finding, type RunOptions } from './rules';
 import { decodeSource, type FileSystemHost } from './host';
 import { findKernelRoot, HeaderIndex, looksLikeKernelRoot } from './model/kernelTree';
 import { MaintainersIndex } from './maintainers/maintainers';
@@ -148,6 +148,7 @@ export class Workspace {
     for (const p of [...this.disk.keys()].filter(open)) this.disk.delete(p);
     for (const p of [...this.traits.keys()].filter(open)) this.traits.delete(p);
     this.models.delete(dir);
+    this.rules.forget(dir);
     this.roots.delete(dir);
   }
 
@@ -222,17 +223,22 @@ export class Workspace {
     return kind.ok ? sources.reduce((n, s) => n + s.text.length, 0) : 0;
   }
 
+  /**
+   * Findings located in `filePath`. With `carryFlow` (an editor, while the user types)
+   * the flow rules' findings may come from their last run (`carried` says so): run
+   * again without it once typing pauses.
+   */
   findings(
     filePath: string,
-    opts: FindingOptions & { standalone?: boolean } = {},
-  ): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
+    opts: RunOptions & { standalone?: boolean } = {},
+  ): { findings: Finding[]; notices: Notice[]; model: DriverModel; carried: boolean } {
     const { model, notices } = this.driverFor(filePath, opts.standalone);
     const findings = this.settings.enable ? this.rules.findings(model, this.settings, { ...opts, path: filePath }) : [];
-    return { findings, notices: notices.filter((n) => n.path === filePath), model };
+    return { findings, notices: notices.filter((n) => n.path === filePath), model, carried: this.rules.carried(model) };
   }
 
   /** Findings for every file of the driver that holds `dir`. */
-  driverFindings(dir: string, opts: FindingOptions = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
+  driverFindings(dir: string, opts: RunOptions = {}): { findings: Finding[]; notices: Notice[]; model: DriverModel } {
     const { model, notices } = this.driverInDir(dir);
     const findings = this.settings.enable ? this.rules.findings(model, this.settings, opts) : [];
     return { findings, notices, model };

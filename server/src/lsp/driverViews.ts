@@ -59,7 +59,10 @@ export function registerDriverViews(ctx: DriverViewsContext): void {
 
   const driverOf = (uri: string) => {
     const { path: filePath, onDisk } = uriToPath(uri);
-    return onDisk ? workspace.driverFindings(path.dirname(filePath)) : workspace.findings(filePath, { standalone: true });
+    // Live views, like diagnostics: flow findings may be carried while the user types.
+    return onDisk
+      ? workspace.driverFindings(path.dirname(filePath), { carryFlow: true })
+      : workspace.findings(filePath, { standalone: true, carryFlow: true });
   };
 
   // For the client's status bar: the whole driver of a file, open or not.

@@ -31,6 +31,8 @@ export interface Job {
   siblings: boolean;
   /** The document was edited (not only opened or re-published): its analysis waits less. */
   edit?: boolean;
+  /** The flow rules' findings may be carried from their last run (while typing). */
+  carry?: boolean;
 }
 
 export class Scheduler {
@@ -76,7 +78,8 @@ export class Scheduler {
   schedule(key: string, delayMs: number, job: Job): void {
     if (this.stopped) return;
     const prev = this.jobs.get(key);
-    this.jobs.set(key, { siblings: job.siblings || !!prev?.siblings, edit: !!job.edit || !!prev?.edit });
+    // The newest request decides whether flow findings may be carried.
+    this.jobs.set(key, { siblings: job.siblings || !!prev?.siblings, edit: !!job.edit || !!prev?.edit, carry: !!job.carry });
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.ready.delete(key);

@@ -27,7 +27,7 @@ import { nodeFileSystem } from '../node/fsHost';
 import { toolVersion } from '../node/docs';
 import { ChangeScope } from './changeScope';
 import { collectGarbage } from '../node/gc';
-import { Scheduler } from './scheduler';
+import { Scheduler, type Job } from './scheduler';
 import {
   FIX_ALL_KIND,
   SHOW_COMMAND,
@@ -56,6 +56,9 @@ interface InitOptions {
 /** Superseded syntax trees tolerated before a collection frees them (see node/gc.ts). */
 const TREES_PER_COLLECTION = 32;
 
+/** How long typing must pause before the flow rules run again (their findings are carried until then). */
+const FLOW_PAUSE_MS = 300;
+
 export function startServer(given?: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(nodeFileSystem);
@@ -69,7 +72,7 @@ export function startServer(given?: Connection): void {
   let collectedAt = 0;
   // Analyses are queued (scheduler.ts); when the queue runs dry, superseded trees are freed.
   const scheduler = new Scheduler(
-    (uri, job) => (job.siblings ? publishDriver(uri) : publishOne(uri)),
+    (uri, job) => (job.siblings ? publishDriver(uri, !!job.carry) : publishOne(uri, !!job.carry)),
     () => {
       if (workspace.treesMade - collectedAt < TREES_PER_COLLECTION) return;
       collectedAt = workspace.treesMade;
@@ -128,7 +131,7 @@ export function startServer(given?: Connection): void {
     workspace,
     () => clientCapabilities,
     () => {
-      if (!shutDown) for (const doc of documents.all()) schedule(doc.uri, 0);
+      if (!shutDown) for (const doc of documents.all()) schedule(doc.uri, 0, { siblings: true });
     },
   );
 
@@ -138,14 +141,14 @@ export function startServer(given?: Connection): void {
     await refreshSettings();
     settingsPending = false;
     // Documents opened while the settings were on their way were analysed with the defaults.
-    for (const doc of documents.all()) schedule(doc.uri, 0, false);
+    for (const doc of documents.all()) schedule(doc.uri, 0, { siblings: false });
   });
 
   connection.onDidChangeConfiguration(async (change) => {
     if (shutDown) return;
     if (pullConfig) await refreshSettings();
     else applySettings((change.settings as { vfioVariant?: unknown } | undefined)?.vfioVariant ?? change.settings);
-    for (const doc of documents.all()) schedule(doc.uri, 0, false);
+    for (const doc of documents.all()) schedule(doc.uri, 0, { siblings: false });
   });
 
   async function refreshSettings(): Promise<void> {
@@ -192,7 +195,7 @@ export function startServer(given?: Connection): void {
     workspace.openDocument(p, e.document.getText(), e.document.version);
     justOpened.add(e.document.uri);
     // Debounced like a change: a burst of opens (and closes) must not pile up analyses.
-    schedule(e.document.uri, debounceMs);
+    schedule(e.document.uri, debounceMs, { siblings: true });
   });
 
   documents.onDidChangeContent((e) => {
@@ -202,7 +205,7 @@ export function startServer(given?: Connection): void {
     // TextDocuments fires this right after onDidOpen too: that open is not an edit.
     if (justOpened.delete(e.document.uri)) return;
     workspace.updateDocument(p, e.document.getText(), e.document.version);
-    schedule(e.document.uri, debounceMs, true, true);
+    schedule(e.document.uri, debounceMs, { siblings: true, edit: true, carry: true });
   });
 
   documents.onDidClose((e) => {
@@ -215,7 +218,7 @@ export function startServer(given?: Connection): void {
     if (inDir?.size === 0) openByDir.delete(path.dirname(p));
     if (published.delete(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     // Siblings may have depended on the buffer's unsaved text.
-    for (const other of openSiblings(e.document.uri)) schedule(other, 0, false);
+    for (const other of openSiblings(e.document.uri)) schedule(other, 0, { siblings: false });
   });
 
   /** The other open documents of the directory of `uri` (one URI parse, not one per open document). */
@@ -224,37 +227,42 @@ export function startServer(given?: Connection): void {
     return inDir ? [...inDir].filter((u) => u !== uri) : [];
   }
 
-  /** Analyse and publish `uri` and the other open files of its driver after `delay` ms. */
-  function schedule(uri: string, delay: number, siblings = true, edit = false): void {
+  /** Analyse and publish `uri` (and with `siblings` the other open files of its driver) after `delay` ms. */
+  function schedule(uri: string, delay: number, job: Job): void {
     // Nothing is published with the defaults while the client's settings are on their way
     // (a finding could flash and vanish); onInitialized analyses every open document then.
     if (settingsPending) return;
-    scheduler.schedule(uri, delay, { siblings, edit });
+    scheduler.schedule(uri, delay, job);
   }
 
   /** Publishes `uri` now and queues the other open documents of its driver (findings cross files). */
-  function publishDriver(uri: string): void {
-    publishOne(uri);
-    if (!uri.startsWith('file:')) return;
-    for (const other of openSiblings(uri)) schedule(other, 0, false);
+  function publishDriver(uri: string, carry: boolean): void {
+    const carried = publishOne(uri, carry);
+    if (uri.startsWith('file:')) for (const other of openSiblings(uri)) schedule(other, 0, { siblings: false, carry });
+    // Flow findings carried while typing: the flow rules run again once typing pauses.
+    if (carried) schedule(uri, FLOW_PAUSE_MS, { siblings: true });
   }
 
-  function publishOne(uri: string): void {
+  function publishOne(uri: string, carry: boolean): boolean {
     const doc = documents.get(uri);
-    if (doc) publish(doc);
+    return doc ? publish(doc, carry) : false;
   }
 
-  function findingsFor(doc: TextDocument): {
+  function findingsFor(
+    doc: TextDocument,
+    carryFlow = false,
+  ): {
     findings: Finding[];
     notices: ReturnType<Workspace['findings']>['notices'];
     filePath: string;
     standalone: boolean;
+    carried: boolean;
   } {
     const { path: filePath, onDisk } = uriToPath(doc.uri);
-    const r = workspace.findings(filePath, { standalone: !onDisk });
+    const r = workspace.findings(filePath, { standalone: !onDisk, carryFlow });
     // vfioVariant.scope changedSince: only what the change since vfioVariant.baseRef makes (changeScope.ts).
     const findings = changeScope.active && onDisk ? changeScope.filter(r.model, r.findings, workspace) : r.findings;
-    return { findings, notices: r.notices, filePath, standalone: !onDisk };
+    return { findings, notices: r.notices, filePath, standalone: !onDisk, carried: r.carried };
   }
 
   /**
@@ -287,20 +295,23 @@ export function startServer(given?: Connection): void {
     return m ? m.file.lines.positionAt(m.doc.offsetAt(pos)) : pos;
   }
 
-  function publish(doc: TextDocument): void {
+  /** Publishes the document's diagnostics; true when flow findings in them were carried over. */
+  function publish(doc: TextDocument, carryFlow: boolean): boolean {
     try {
-      if (shutDown) return;
+      if (shutDown) return false;
       const { path: filePath } = uriToPath(doc.uri);
-      if (workspace.documentVersion(filePath) !== doc.version) return; // a newer version is on its way
-      const { findings, notices } = findingsFor(doc);
+      if (workspace.documentVersion(filePath) !== doc.version) return false; // a newer version is on its way
+      const { findings, notices, carried } = findingsFor(doc, carryFlow);
       published.add(doc.uri);
       void connection.sendDiagnostics({
         uri: doc.uri,
         version: doc.version,
         diagnostics: [...notices.map(noticeDiagnostic), ...findings.map((f) => toDiagnostic(f, uriByPath, toLsp))],
       });
+      return carried;
     } catch (e) {
       log(`analysis failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
+      return false;
     }
   }
 

@@ -207,6 +207,7 @@ export const doubleFreeViaRelease: Rule = {
       "After fput() of a file whose .release frees its private data, the object must not be freed again: the file's release already freed it.",
     docs: 'docs/rules/double-free-via-release.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     const model = context.model;

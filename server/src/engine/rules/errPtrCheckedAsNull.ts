@@ -137,6 +137,7 @@ export const errPtrCheckedAsNull: Rule = {
       'The result of a function that returns ERR_PTR() on failure (anon_inode_getfile(), memdup_user(), the driver’s own ERR_PTR-returning helpers) must be tested with IS_ERR(), not against NULL.',
     docs: 'docs/rules/err-ptr-checked-as-null.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     const env = pointerEnv(context.model);

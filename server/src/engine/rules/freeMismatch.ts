@@ -62,6 +62,7 @@ export const freeMismatch: Rule = {
       'Memory must be freed by the free that matches its allocator (kmalloc→kfree, vmalloc/vzalloc→vfree, kvmalloc→kvfree, bitmap_zalloc→bitmap_free), also when a struct field is allocated in one function and freed in another.',
     docs: 'docs/rules/free-mismatch.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     const model = context.model;

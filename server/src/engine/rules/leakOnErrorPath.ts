@@ -286,6 +286,7 @@ export const leakOnErrorPath: Rule = {
       'Memory or a reference (kmalloc family, vmalloc, debugfs_lookup(), pci_get_*(), ...) held in a local must be released or handed on before every return.',
     docs: 'docs/rules/leak-on-error-path.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     for (const file of context.model.files) {

@@ -21,6 +21,7 @@ export const lockImbalance: Rule = {
     description: 'A return (or a goto to a label that returns) leaves a lock held on some path while the function releases it on others.',
     docs: 'docs/rules/lock-imbalance.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     const locks = lockIndex(context.model, context.flow);

@@ -56,6 +56,7 @@ export const lockVariantMismatch: Rule = {
       'A lock is released with an unlock variant that does not pair with how it was taken (spin_lock/spin_unlock_irq, _irqsave/plain, mutex/spinlock, read/write).',
     docs: 'docs/rules/lock-variant-mismatch.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     const locks = lockIndex(context.model, context.flow);

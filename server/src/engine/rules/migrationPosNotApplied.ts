@@ -46,6 +46,7 @@ export const migrationPosNotApplied: Rule = {
     description: "A migration file's read/write handler advances *pos but copies to or from a buffer that is not offset by the position.",
     docs: 'docs/rules/migration-pos-not-applied.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     for (const h of context.model.handlers) {

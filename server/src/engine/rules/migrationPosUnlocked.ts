@@ -22,6 +22,7 @@ export const migrationPosUnlocked: Rule = {
       "A migration file's read/write handler checks or uses *pos / f_pos before it takes the lock it later takes to protect the file.",
     docs: 'docs/rules/migration-pos-unlocked.md',
     fixable: false,
+    flow: true,
   },
   create(context) {
     const locks = lockIndex(context.model, context.flow);

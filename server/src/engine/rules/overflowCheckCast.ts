@@ -54,6 +54,7 @@ export const overflowCheckCast: Rule = {
       'An operand of check_add_overflow()/check_sub_overflow()/check_mul_overflow() is cast to a type that truncates it or changes its sign, so the check cannot see the overflow.',
     docs: 'docs/rules/overflow-check-cast.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     for (const file of context.model.files) {

@@ -21,6 +21,7 @@ export const parentCallUserDataUnchecked: Rule = {
       'A value from userspace (read/write length or position, data copied in with copy_from_user) reaches an argument of a parent (PF) driver call with no dominating bound check.',
     docs: 'docs/rules/parent-call-user-data-unchecked.md',
     fixable: false,
+    flow: true,
   },
   create(context) {
     const byFn = new Map<ParentCallItem['fn'], ParentCallItem[]>();

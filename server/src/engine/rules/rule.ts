@@ -23,6 +23,13 @@ export interface RuleMeta {
   /** Path of the rule's page, relative to the repository root. */
   docs: string;
   fixable: boolean;
+  /**
+   * Reads the flow layer (CFGs, locks, pointers, taint) across the driver: too slow to
+   * run on every keystroke of a big driver. While the user types, its findings from its
+   * last run are carried over (moved with unchanged functions); it runs again when
+   * typing pauses, and always for the CLI, fixes and reports.
+   */
+  flow?: boolean;
 }
 
 /** What a rule reports: a place, a message, and what fixes and hover need. */

@@ -6,6 +6,7 @@
 import type { FlowQueries } from '../flow';
 import type { DriverModel, ReviewItem } from '../model/driver';
 import { commentsAbove, suppressionRules, type SourceFile } from '../model/sourceFile';
+import { carryFindings, snapshot, type FileSnapshot } from './carry';
 import type { Settings } from '../settings';
 import { compareText } from '../syntax/text';
 import type { Finding, FindingOptions } from './finding';
@@ -16,16 +17,36 @@ interface RuleRun {
   reported: Finding[];
   /** Inventory items that pass, listed with `--all`. */
   passed: Finding[];
+  /** The flow rules' findings were carried from their last run, not computed. */
+  carried: boolean;
+}
+
+/** The flow rules' last run on a driver: their findings and the file texts they were computed on. */
+interface FlowRun {
+  settings: Settings;
+  files: Map<string, FileSnapshot>;
+  reported: Finding[];
+  passed: Finding[];
+}
+
+export interface RunOptions extends FindingOptions {
+  /**
+   * While the user types: the flow rules (meta.flow) are not run; their findings from
+   * their last run on this driver are carried onto the current versions (carry.ts).
+   */
+  carryFlow?: boolean;
 }
 
 /** Results per model object (a model is rebuilt whenever a file of its driver changes) and settings object. */
 export class RuleRunner {
   private readonly runs = new WeakMap<DriverModel, { settings: Settings; driverItems: unknown; run: RuleRun }>();
+  /** Per driver directory, the flow rules' last run (dropped with the directory: forget()). */
+  private readonly flowRuns = new Map<string, FlowRun>();
 
   constructor(private readonly flow: FlowQueries) {}
 
-  findings(model: DriverModel, settings: Settings, opts: FindingOptions = {}): Finding[] {
-    const run = this.run(model, settings);
+  findings(model: DriverModel, settings: Settings, opts: RunOptions = {}): Finding[] {
+    const run = this.run(model, settings, !!opts.carryFlow);
     const inFile = (f: Finding) => !opts.path || f.path === opts.path;
     const out = run.reported.filter((f) => inFile(f) && (opts.all || !f.suppressed));
     if (opts.all) {
@@ -38,21 +59,47 @@ export class RuleRunner {
 
   /** Every reported finding of the driver (suppressed ones included), for fixes that look across items. */
   all(model: DriverModel, settings: Settings): readonly Finding[] {
-    return this.run(model, settings).reported;
+    return this.run(model, settings, false).reported;
   }
 
-  private run(model: DriverModel, settings: Settings): RuleRun {
+  /** Whether the model's findings hold flow findings carried from an earlier run (run again when typing pauses). */
+  carried(model: DriverModel): boolean {
+    return !!this.runs.get(model)?.run.carried;
+  }
+
+  /** The directory's driver is no longer open. */
+  forget(dir: string): void {
+    this.flowRuns.delete(dir);
+  }
+
+  private run(model: DriverModel, settings: Settings, carryFlow: boolean): RuleRun {
     const hit = this.runs.get(model);
     // Driver items are re-attached to a model when MAINTAINERS changes.
-    if (hit && hit.settings === settings && hit.driverItems === model.driverItems) return hit.run;
-    const run: RuleRun = { reported: [], passed: [] };
-    if (model.isVariantDriver) for (const rule of RULES) runRule(rule, model, settings, this.flow, run);
+    if (hit && hit.settings === settings && hit.driverItems === model.driverItems && (carryFlow || !hit.run.carried)) return hit.run;
+    const last = carryFlow ? this.flowRuns.get(model.dir) : undefined;
+    const carry = !!last && last.settings === settings && model.isVariantDriver;
+    const run: RuleRun = { reported: [], passed: [], carried: carry };
+    if (model.isVariantDriver) for (const rule of RULES) if (!(carry && rule.meta.flow)) runRule(rule, model, settings, this.flow, run);
+    if (carry) {
+      run.reported.push(...carryFindings(last.reported, last.files, model.files));
+      run.passed.push(...carryFindings(last.passed, last.files, model.files));
+    } else if (model.isVariantDriver) {
+      const isFlow = (f: Finding) => FLOW_RULES.has(f.rule);
+      this.flowRuns.set(model.dir, {
+        settings,
+        files: new Map(model.files.map((f) => [f.path, snapshot(f)])),
+        reported: run.reported.filter(isFlow),
+        passed: run.passed.filter(isFlow),
+      });
+    }
     this.runs.set(model, { settings, driverItems: model.driverItems, run });
     return run;
   }
 }
 
-function runRule(rule: Rule, model: DriverModel, settings: Settings, flow: FlowQueries, run: RuleRun): void {
+const FLOW_RULES = new Set(RULES.filter((r) => r.meta.flow).map((r) => r.meta.id));
+
+function runRule(rule: Rule, model: DriverModel, settings: Settings, flow: FlowQueries, run: Pick<RuleRun, 'reported' | 'passed'>): void {
   const severity = settings.severity[rule.meta.id] ?? rule.meta.defaultSeverity;
   // A problem rule that is off has nothing to list; a documentation rule still lists its inventory for --all.
   if (severity === 'off' && rule.meta.type === 'problem') return;

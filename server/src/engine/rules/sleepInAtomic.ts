@@ -62,6 +62,7 @@ export const sleepInAtomic: Rule = {
       'A call that may sleep (mutex_lock, GFP_KERNEL allocation, copy_*_user, msleep, wait_for_*...) is made, directly or through a driver helper, while a spinlock is held.',
     docs: 'docs/rules/sleep-in-atomic.md',
     fixable: true,
+    flow: true,
   },
   create(context) {
     const locks = lockIndex(context.model, context.flow);

@@ -189,6 +189,7 @@ export const useAfterFree: Rule = {
       'A pointer must not be dereferenced, passed on or freed again after kfree()/kvfree()/vfree() on the same path, and an ERR_PTR value must not be dereferenced or freed.',
     docs: 'docs/rules/use-after-free.md',
     fixable: false,
+    flow: true,
   },
   create(context) {
     const env = pointerEnv(context.model);

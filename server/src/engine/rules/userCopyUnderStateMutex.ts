@@ -32,6 +32,7 @@ export const userCopyUnderStateMutex: Rule = {
       "copy_to_user()/copy_from_user()/get_user()/put_user() while the device's migration state mutex is held: a page fault takes mmap_lock under it, inverting the lock order against mmap and reset.",
     docs: 'docs/rules/user-copy-under-state-mutex.md',
     fixable: false,
+    flow: true,
   },
   create(context) {
     const locks = lockIndex(context.model, context.flow);

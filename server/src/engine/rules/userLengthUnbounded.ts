@@ -30,6 +30,7 @@ export const userLengthUnbounded: Rule = {
       "The length userspace passes to a migration file's read/write reaches a copy or memcpy as its size with no dominating bound check against the destination.",
     docs: 'docs/rules/user-length-unbounded.md',
     fixable: false,
+    flow: true,
   },
   create(context) {
     for (const h of context.model.handlers) {
