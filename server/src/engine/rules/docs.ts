@@ -12,7 +12,7 @@ const LEVELS = ['error', 'warning', 'information', 'hint', 'off'];
 export function rulesTable(linkPrefix: string): string {
   const rows = RULES.map(
     (r) =>
-      `| [\`${r.meta.id}\`](${linkPrefix}${r.meta.id}.md) | ${r.meta.type} | ${r.meta.defaultSeverity} | ${r.meta.fixable ? 'yes' : 'no'} | ${r.meta.description.replace(/\|/g, '\\|')} |`,
+      `| [\`${r.meta.id}\`](${linkPrefix}${r.meta.id}.md) | ${r.meta.type}${r.meta.flow ? ' (flow)' : ''} | ${r.meta.defaultSeverity} | ${r.meta.fixable ? 'yes' : 'no'} | ${r.meta.description.replace(/\|/g, '\\|')} |`,
   );
   return ['| id | type | default | fixable | what it asks |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
