@@ -12,7 +12,7 @@ import type { FunctionFact } from '../model/facts';
 import type { SourceFile } from '../model/sourceFile';
 import type { SyntaxNode } from '../syntax/cParser';
 import { GUARD_CLASSES, LOCK_APIS, LOCK_FAMILIES, LOCK_TEXT, type LockApi } from '../tables/locks';
-import { callsIn, normalizeExpr, type FlowCall } from './calls';
+import { callsIn, normalizeExpr, TreeCall, type FlowCall } from './calls';
 import type { Cfg, FlowNode } from './cfg';
 import { solveForward, type ForwardAnalysis } from './dataflow';
 import type { FlowQueries } from './index';
@@ -160,9 +160,7 @@ export class LockIndex {
       const id = file.parsed.tree.rootNode.descendantForIndex(at, at + name.length);
       const call = id.parent;
       if (id.type !== 'identifier' || call?.type !== 'call_expression' || call.firstNamedChild?.id !== id.id) continue;
-      const argNodes = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
-      const pos = id.startPosition;
-      out.push({ callee: name, args: argNodes.map((a) => a.text.trim()), argNodes, node: call, line: pos.row, column: pos.column });
+      out.push(new TreeCall(name, call));
     }
     return out;
   }
@@ -457,10 +455,10 @@ export function forEachLockOp(fl: FunctionLocks, visit: (node: FlowNode, op: Loc
 }
 
 /** The calls of a node that runs code (no labels, no loop head standing for its whole statement). */
-export function nodeCallsOf(node: FlowNode): FlowCall[] {
+export function nodeCallsOf(node: FlowNode, file: SourceFile): FlowCall[] {
   if (!node.syntax || (node.kind !== 'stmt' && node.kind !== 'cond' && node.kind !== 'return')) return [];
   if (node.kind === 'cond' && node.syntax === node.owner) return [];
-  return callsIn(node.syntax);
+  return callsIn(node.syntax, file.parsed.masked);
 }
 
 /**
@@ -475,7 +473,7 @@ export function forEachCallHeld(
   for (const node of fl.cfg.nodes) {
     const s = fl.before[node.id];
     if (!s) continue;
-    const calls = nodeCallsOf(node).filter((c) => want(c.callee));
+    const calls = nodeCallsOf(node, fl.file).filter((c) => want(c.callee));
     if (calls.length === 0) continue;
     for (const call of calls) {
       const cur = new Map(s);

@@ -87,7 +87,7 @@ export const migrationPosNotApplied: Rule = {
           }
         }
       }
-      for (const call of callsIn(body)) {
+      for (const call of callsIn(body, h.file.parsed.masked)) {
         const api = USER_COPY_APIS.get(call.callee);
         if (!api || api.kernel === undefined || api.length === undefined) continue;
         const arg = call.argNodes[api.kernel];

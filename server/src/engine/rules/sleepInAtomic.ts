@@ -30,7 +30,7 @@ function sleeps(locks: LockIndex, name: string, memo: Map<string, SleepSite | nu
   const body = def && functionNode(def.file.parsed.tree, def.fn)?.childForFieldName('body');
   let found: SleepSite | undefined;
   if (def && body) {
-    for (const c of callsIn(body)) {
+    for (const c of callsIn(body, def.file.parsed.masked)) {
       const reason = sleepingCall(c.callee, c.args);
       if (reason) {
         found = { reason: `${reason} (${def.file.path.split(/[\\/]/).pop()}:${c.line + 1})`, chain: [name] };
@@ -38,7 +38,7 @@ function sleeps(locks: LockIndex, name: string, memo: Map<string, SleepSite | nu
       }
     }
     if (!found && depth > 0) {
-      for (const c of callsIn(body)) {
+      for (const c of callsIn(body, def.file.parsed.masked)) {
         if (c.callee === name || !locks.definition(c.callee)) continue;
         const inner = sleeps(locks, c.callee, memo, depth - 1);
         if (inner) {

@@ -45,7 +45,7 @@ export const userLengthUnbounded: Rule = {
       for (const node of cfg.nodes) {
         const before = checked[node.id];
         if (!before) continue;
-        for (const call of nodeCallsOf(node)) {
+        for (const call of nodeCallsOf(node, h.file)) {
           const copy = USER_COPY_APIS.get(call.callee);
           const mem = MEM_SINKS.get(call.callee);
           const lengthIdx = copy ? copy.length : mem?.length;
