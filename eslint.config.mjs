@@ -17,7 +17,7 @@ export default tseslint.config(
       // Lazy require() keeps modules a run does not need out of start-up; tree-sitter's CJS typings need import = require.
       '@typescript-eslint/no-require-imports': [
         'error',
-        { allow: ['^tree-sitter', '^\\./diff$', '/atomicWrite$', '^worker_threads$', '^node:fs$'] },
+        { allow: ['^tree-sitter', '^\\./diff$', '/atomicWrite$', '^worker_threads$', '^child_process$', '^node:fs$'] },
       ],
     },
   },

@@ -3,7 +3,7 @@
  * through its command line: the top of the work tree, a diff against a
  * revision, and blobs by id or `REV:path`. No shell; arguments are passed as they are.
  */
-import { spawnSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 
 export interface GitResult {
   ok: boolean;
@@ -11,9 +11,14 @@ export interface GitResult {
   stderr: string;
 }
 
+/** child_process, loaded on the first git command: most runs (a plain check) run none, and loading it is a noticeable part of start-up. */
+function childProcess(): typeof ChildProcess {
+  return require('child_process') as typeof ChildProcess;
+}
+
 export function git(args: string[], cwd: string): GitResult {
   // A repository's own configuration must not make git run a program (core.fsmonitor).
-  const r = spawnSync('git', ['-c', 'core.fsmonitor=false', ...args], {
+  const r = childProcess().spawnSync('git', ['-c', 'core.fsmonitor=false', ...args], {
     cwd,
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
