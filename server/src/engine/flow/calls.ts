@@ -60,6 +60,11 @@ export function callsIn(syntax: SyntaxNode | undefined, text: string): FlowCall[
   const memo = callsMemo.get(syntax);
   if (memo) return memo;
   const out: FlowCall[] = [];
+  callsMemo.set(syntax, out);
+  // No `(`, no argument list: most statements are spared the native search (which looks the type name up each time).
+  const start = syntax.startIndex;
+  const open = text.indexOf('(', start);
+  if (open < 0 || open >= syntax.endIndex) return out;
   for (const call of syntax.type === 'call_expression'
     ? [syntax, ...syntax.descendantsOfType('call_expression')]
     : syntax.descendantsOfType('call_expression')) {
@@ -70,7 +75,6 @@ export function callsIn(syntax: SyntaxNode | undefined, text: string): FlowCall[
     }
     if (callee !== null) out.push(new TreeCall(callee, call));
   }
-  callsMemo.set(syntax, out);
   return out;
 }
 

@@ -39,6 +39,9 @@ interface LoopTargets {
 
 /** The function_definition node that `fn` was read from. */
 export function functionNode(tree: Tree, fn: FunctionFact): SyntaxNode | undefined {
+  // The smallest node spanning the definition is the definition: one lookup instead of a walk up from the name.
+  const whole = tree.rootNode.descendantForIndex(fn.start, fn.end);
+  if (whole?.type === 'function_definition' && whole.startIndex === fn.start) return whole;
   let n: SyntaxNode | null = tree.rootNode.descendantForIndex(fn.nameStart, fn.nameStart + fn.name.length);
   while (n && n.type !== 'function_definition') n = n.parent;
   return n ?? undefined;
@@ -73,10 +76,10 @@ export function buildCfg(tree: Tree, fn: FunctionFact): Cfg | undefined {
         return cur;
       }
       case 'if_statement': {
-        const cond = add('cond', stmt.childForFieldName('condition') ?? stmt, stmt);
+        const { condition, consequence, alternative: alt } = ifParts(stmt);
+        const cond = add('cond', condition ?? stmt, stmt);
         link(from, cond);
-        const thenEnd = visit(stmt.childForFieldName('consequence')!, [cond], loop);
-        const alt = stmt.childForFieldName('alternative');
+        const thenEnd = visit(consequence!, [cond], loop);
         const elseStmt = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c.type !== 'comment') : alt) : undefined;
         if (!elseStmt) {
           // The not-taken edge is the second successor: a placeholder join keeps [taken, not taken] ordered.
@@ -139,11 +142,12 @@ export function buildCfg(tree: Tree, fn: FunctionFact): Cfg | undefined {
           if (c.type === 'case_statement') {
             const label = add('label', c);
             nodes[head].succ.push(label);
-            if (!c.childForFieldName('value')) hasDefault = true;
+            const value = c.childForFieldName('value');
+            if (!value) hasDefault = true;
             link(cur, label);
             cur = [label];
             for (const s of c.namedChildren) {
-              if (s === c.childForFieldName('value') || s.type === 'comment') continue;
+              if (s === value || s.type === 'comment') continue;
               cur = visit(s, cur, inner);
             }
           } else if (c.type !== 'comment') {
@@ -178,9 +182,10 @@ export function buildCfg(tree: Tree, fn: FunctionFact): Cfg | undefined {
       case 'labeled_statement': {
         const n = add('label', stmt);
         link(from, n);
-        const name = stmt.childForFieldName('label')?.text;
+        const label = stmt.childForFieldName('label');
+        const name = label?.text;
         if (name) labels.set(name, n);
-        const inner = stmt.namedChildren.find((c) => c !== stmt.childForFieldName('label') && c.type !== 'comment');
+        const inner = stmt.namedChildren.find((c) => c !== label && c.type !== 'comment');
         return inner ? visit(inner, [n], loop) : [n];
       }
       default: {
@@ -198,6 +203,27 @@ export function buildCfg(tree: Tree, fn: FunctionFact): Cfg | undefined {
     link([g.from], to ?? exit);
   }
   return { fn, body, nodes, entry, exit, labels, order: reversePostOrder(nodes, entry) };
+}
+
+/**
+ * The fields of an if statement from one list of its children: its named children
+ * are the condition, the consequence and the else clause, besides comments (extras)
+ * and error nodes, with which the fields are asked for one by one.
+ */
+function ifParts(stmt: SyntaxNode): { condition: SyntaxNode | null; consequence: SyntaxNode | null; alternative: SyntaxNode | null } {
+  const parts = stmt.namedChildren.filter((c) => c.type !== 'comment');
+  if (
+    (parts.length === 2 || (parts.length === 3 && parts[2].type === 'else_clause')) &&
+    parts[0].type === 'parenthesized_expression' &&
+    parts[1].type !== 'ERROR' &&
+    parts[1].type !== 'else_clause'
+  )
+    return { condition: parts[0], consequence: parts[1], alternative: parts[2] ?? null };
+  return {
+    condition: stmt.childForFieldName('condition'),
+    consequence: stmt.childForFieldName('consequence'),
+    alternative: stmt.childForFieldName('alternative'),
+  };
 }
 
 function reversePostOrder(nodes: FlowNode[], entry: number): number[] {

@@ -159,7 +159,8 @@ export class LockIndex {
       const at = start + m.index;
       const id = file.parsed.tree.rootNode.descendantForIndex(at, at + name.length);
       const call = id.parent;
-      if (id.type !== 'identifier' || call?.type !== 'call_expression' || call.firstNamedChild?.id !== id.id) continue;
+      // The name is the call's function when it starts the call (start offsets are read without the binding).
+      if (id.type !== 'identifier' || call?.type !== 'call_expression' || call.startIndex !== at) continue;
       out.push(new TreeCall(name, call));
     }
     return out;

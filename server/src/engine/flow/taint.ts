@@ -136,6 +136,15 @@ export function userLengthParam(file: SourceFile, fn: FunctionFact): string | un
   return p?.name || undefined;
 }
 
+/** Whether an identifier in `n` (or `n` itself) is one of `names`. */
+export function mentionsAny(n: SyntaxNode, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  // A name the text does not hold is no identifier of it: the tree is searched only when one may be.
+  const text = n.text;
+  for (const name of names) if (text.includes(name)) return n.descendantsOfType('identifier').some((i) => names.has(i.text));
+  return false;
+}
+
 /**
  * Flow-insensitive taint of a function body: the names whose value comes from `sources`
  * (assignments, `check_*_overflow(a, b, &out)`), except through a bounding call

@@ -1,7 +1,7 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
 import { callsIn } from '../flow/calls';
 import { functionNode } from '../flow/cfg';
-import { isMigrationDataHandler, positionPointers, positionUses } from '../flow/taint';
+import { isMigrationDataHandler, mentionsAny, positionPointers, positionUses } from '../flow/taint';
 import type { SyntaxNode } from '../syntax/cParser';
 import { USER_COPY_APIS } from '../tables/userspace';
 import type { Rule } from './rule';
@@ -81,7 +81,7 @@ export const migrationPosNotApplied: Rule = {
           while (id && id.type === 'pointer_declarator') id = id.childForFieldName('declarator');
           const right = a.type === 'assignment_expression' ? a.childForFieldName('right') : a.childForFieldName('value');
           if (id?.type !== 'identifier' || !right || derived.has(id.text)) continue;
-          if (positionUses(right, pointers).length || right.descendantsOfType('identifier').some((i) => derived.has(i.text))) {
+          if (positionUses(right, pointers).length || mentionsAny(right, derived)) {
             derived.add(id.text);
             changed = true;
           }

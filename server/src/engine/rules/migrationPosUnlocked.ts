@@ -1,7 +1,7 @@
 import { fixableText, suppressionFix } from '../fixes/edits';
 import { solveForward } from '../flow/dataflow';
 import { heldBefore, lockIndex, type FunctionLocks } from '../flow/locks';
-import { isMigrationDataHandler, positionPointers, positionUses } from '../flow/taint';
+import { isMigrationDataHandler, mentionsAny, positionPointers, positionUses } from '../flow/taint';
 import type { SyntaxNode } from '../syntax/cParser';
 import type { Rule } from './rule';
 import { wiringRelated } from './wiring';
@@ -104,11 +104,6 @@ export const migrationPosUnlocked: Rule = {
     ].join('\n');
   },
 };
-
-function mentionsAny(n: SyntaxNode, names: ReadonlySet<string>): boolean {
-  if (names.size === 0) return false;
-  return n.descendantsOfType('identifier').some((i) => names.has(i.text));
-}
 
 /** Variables a statement sets from something `mentions` accepts: `x = *pos + len`, `check_add_overflow(len, *pos, &end)`. */
 function derivedTargets(syntax: SyntaxNode, mentions: (n: SyntaxNode) => boolean): string[] {
