@@ -55,9 +55,14 @@ export function checkTargets(workspace: Workspace, targets: Target[], all: boole
   });
 }
 
+/**
+ * What the CLI prints of a finding: no engine objects (its review item, and the data its
+ * rule keeps for fixes and hover, which may hold items), so it can cross threads.
+ */
 function plainFinding(f: Finding): Finding {
-  const { item: _item, ...rest } = f;
+  const { item: _item, data: _data, ...rest } = f;
   void _item;
+  void _data;
   return rest as Finding;
 }
 
