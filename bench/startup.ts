@@ -2,8 +2,8 @@
  * `npm run bench:startup`: what each start-up mechanism of the CLI saves, as paired,
  * alternating whole-process runs (21 pairs by default, BENCH_PAIRS to change), on 6.12
  * drivers/vfio/pci and on the whole tree (drivers/ + include/):
- *  - V8's code cache: the launcher (server/bin/vfio-variant.js, bundle + cache) against
- *    the same bundle run by node directly (no cache);
+ *  - the launcher (server/bin/vfio-variant.js: the bundle's stamps checked, then the
+ *    bundle required) against the bundle run by node directly: what the check costs;
  *  - the bundle (and the stamps that let the launcher trust it): the bundle run directly
  *    against the modules tsc compiles to out/;
  *  - the worker pool: the launcher's default (one thread per core) against `--jobs 1`.
@@ -68,7 +68,9 @@ export function startupMechanisms(): Paired[] {
   ];
   const out: Paired[] = [];
   for (const [name, cwd, target] of targets) {
-    out.push(paired(`${name}: V8 code cache (launcher vs bundle alone)`, [LAUNCHER, 'check', target], [BUNDLE, 'check', target], cwd));
+    out.push(
+      paired(`${name}: launcher's stamp check (launcher vs bundle alone)`, [LAUNCHER, 'check', target], [BUNDLE, 'check', target], cwd),
+    );
     out.push(paired(`${name}: bundle (bundle vs tsc's modules)`, [BUNDLE, 'check', target], [MODULES, 'check', target], cwd));
     out.push(
       paired(`${name}: worker pool (default vs --jobs 1)`, [LAUNCHER, 'check', target], [LAUNCHER, 'check', '--jobs', '1', target], cwd),

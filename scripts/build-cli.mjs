@@ -26,8 +26,6 @@ const BUILT_FROM = path.join(REPO, 'out/cli/vfio-variant.inputs.json');
 
 // While the bundle is being replaced the launcher must not take it for a fresh one.
 fs.rmSync(BUILT_FROM, { force: true });
-// V8's code cache of the old bundle (written by the launcher); V8 checks only the source's length.
-fs.rmSync(path.join(REPO, `${BUNDLE}.v8cache`), { force: true });
 const { metafile } = await esbuild.build({
   entryPoints: [path.join(REPO, 'server/src/cli/main.ts')],
   outfile: path.join(REPO, BUNDLE),
