@@ -11,77 +11,49 @@ import type { DriverModel } from '../model/driver';
 import type { FunctionFact } from '../model/facts';
 import type { SourceFile } from '../model/sourceFile';
 import type { SyntaxNode } from '../syntax/cParser';
-import { GUARD_CLASSES, LOCK_APIS, LOCK_FAMILIES, LOCK_TEXT, type LockApi } from '../tables/locks';
-import { callsIn, normalizeExpr, TreeCall, type FlowCall } from './calls';
-import type { Cfg, FlowNode } from './cfg';
+import { LOCK_APIS, LOCK_TEXT } from '../tables/locks';
+import { normalizeExpr, TreeCall, type FlowCall } from './calls';
+import type { FlowNode } from './cfg';
 import { solveForward, type ForwardAnalysis } from './dataflow';
 import type { FlowQueries } from './index';
+import {
+  apiOp,
+  applySummary,
+  condTest,
+  guardOp,
+  holdId,
+  isScopedGuard,
+  isTested,
+  negate,
+  releasedBy,
+  scopedGuardOps,
+  type CondTest,
+  type FunctionLocks,
+  type HeldLock,
+  type HelperSummary,
+  type LockOp,
+  type LockSet,
+} from './lockOps';
+import { heldOnEveryReturn } from './lockQueries';
 
-/** One hold of a lock on some path. */
-export interface HeldLock {
-  /** Normalized lock expression (`mvdev->state_mutex`; `<rcu>` for RCU). */
-  key: string;
-  family: string;
-  side?: 'read' | 'write';
-  /** The acquiring call (`spin_lock_irqsave`), or the driver helper that took it. */
-  api: string;
-  /** The release that pairs with `api` (undefined when taken by a helper). */
-  unlock?: string;
-  /** The saved-flags argument of an `_irqsave` acquisition. */
-  flags?: string;
-  /** The lock argument as written (user's text), for fixes that add the release. */
-  arg?: string;
-  /** Where it was taken (0-based), in this function. */
-  line: number;
-  column: number;
-  offset: number;
-  /** A guard: released automatically when control leaves [scopeStart, scopeEnd). */
-  scope?: [number, number];
-  /** Taken through a driver helper. */
-  via?: string;
-  /**
-   * The conditions of the `if`s the acquisition sits in (`!C` in an else branch). A later
-   * `if` on the same condition text takes the same branch: its other edge drops this hold.
-   */
-  under?: string[];
-  /** A conditional acquisition not yet known to have succeeded: the variable holding its result. */
-  pending?: { variable: string; successWhenZero: boolean };
-}
+export {
+  enclosingLoop,
+  holdId,
+  isAtomicFamily,
+  lastMember,
+  lockKey,
+  type FunctionLocks,
+  type HeldLock,
+  type LockOp,
+  type LockSet,
+} from './lockOps';
+export { forEachCallHeld, forEachLockOp, heldBefore, heldOnEveryReturn, mustHeldBefore, nodeCallsOf, returnStates } from './lockQueries';
 
 /** A function's lock flow kept with its file version, and the helper effects it was computed with. */
 interface KeptLocks {
   fn: FunctionFact;
   result: FunctionLocks | null;
   helpers: Map<string, string>;
-}
-
-/** Held locks: id (`key@offset`) -> hold. */
-export type LockSet = ReadonlyMap<string, HeldLock>;
-
-export type LockOp =
-  | { kind: 'acquire'; hold: HeldLock; call: FlowCall; apiInfo?: LockApi }
-  /** A conditional acquisition (trylock, interruptible): held only where its result says so. */
-  | { kind: 'cond-acquire'; hold: HeldLock; call: FlowCall; apiInfo: LockApi; successWhenZero: boolean; variable?: string }
-  | { kind: 'release'; key: string; family: string; api: string; call: FlowCall; apiInfo?: LockApi; via?: string };
-
-export interface FunctionLocks {
-  file: SourceFile;
-  fn: FunctionFact;
-  cfg: Cfg;
-  /** Lock operations of each node, in source order. */
-  ops: LockOp[][];
-  /** Locks held before each node (undefined: unreachable). */
-  before: (LockSet | undefined)[];
-  after: (LockSet | undefined)[];
-  /** The analysis itself, for variants (must-hold: the same transfer, intersection at joins). */
-  analysis: ForwardAnalysis<LockSet>;
-  must?: (LockSet | undefined)[];
-}
-
-/** What a driver helper does to its caller's locks, in terms of its parameters. */
-interface HelperSummary {
-  releases: { key: string; family: string }[];
-  acquires: { key: string; family: string; side?: 'read' | 'write' }[];
 }
 
 const EMPTY: LockSet = new Map();
@@ -397,367 +369,4 @@ export function lockIndex(model: DriverModel, flow: FlowQueries): LockIndex {
   let ix = indexes.get(model);
   if (!ix) indexes.set(model, (ix = new LockIndex(model, flow)));
   return ix;
-}
-
-export function holdId(h: HeldLock): string {
-  return `${h.key}@${h.offset}`;
-}
-
-/** Non-scoped locks held at the function's returns (and its end): those held at every one of them. */
-export function heldOnEveryReturn(fl: FunctionLocks): HeldLock[] {
-  const exits = returnStates(fl);
-  if (exits.length === 0) return [];
-  const first = exits[0].held;
-  const out: HeldLock[] = [];
-  for (const h of first.values()) {
-    if (h.scope || h.pending) continue;
-    if (exits.every((e) => [...e.held.values()].some((o) => o.key === h.key && !o.scope && !o.pending))) out.push(h);
-  }
-  return out;
-}
-
-/** The lock state at each way out of the function: return statements (after their own calls) and falling off the end. */
-export function returnStates(fl: FunctionLocks): { node: FlowNode; held: LockSet }[] {
-  const out: { node: FlowNode; held: LockSet }[] = [];
-  for (const n of fl.cfg.nodes) {
-    if (n.kind === 'return') {
-      const s = fl.after[n.id];
-      if (s) out.push({ node: n, held: s });
-    }
-  }
-  // Falling off the end: predecessors of exit that are not return statements.
-  for (const n of fl.cfg.nodes) {
-    if (n.kind === 'return' || !n.succ.includes(fl.cfg.exit)) continue;
-    const s = fl.after[n.id];
-    if (s) out.push({ node: n, held: s });
-  }
-  return out;
-}
-
-/**
- * Every lock operation of a function with the locks held just before it (earlier
- * operations of the same statement applied; pending conditional holds left out).
- */
-export function forEachLockOp(fl: FunctionLocks, visit: (node: FlowNode, op: LockOp, held: HeldLock[]) => void): void {
-  for (const node of fl.cfg.nodes) {
-    const s = fl.before[node.id];
-    if (!s || fl.ops[node.id].length === 0) continue;
-    const cur = new Map(s);
-    for (const op of fl.ops[node.id]) {
-      visit(
-        node,
-        op,
-        [...cur.values()].filter((h) => !h.pending && inScope(h, node)),
-      );
-      if (op.kind === 'acquire') cur.set(holdId(op.hold), op.hold);
-      else if (op.kind === 'release') for (const id of releasedBy(cur, op.key, op.family, !!op.via)) cur.delete(id);
-    }
-  }
-}
-
-/** The calls of a node that runs code (no labels, no loop head standing for its whole statement). */
-export function nodeCallsOf(node: FlowNode, file: SourceFile): FlowCall[] {
-  if (!node.syntax || (node.kind !== 'stmt' && node.kind !== 'cond' && node.kind !== 'return')) return [];
-  if (node.kind === 'cond' && node.syntax === node.owner) return [];
-  return callsIn(node.syntax, file.parsed.masked);
-}
-
-/**
- * Every call of a function whose callee `want` accepts, with the locks (may-)held at
- * it: the node's state with the lock operations of earlier calls of the same statement applied.
- */
-export function forEachCallHeld(
-  fl: FunctionLocks,
-  want: (callee: string) => boolean,
-  visit: (node: FlowNode, call: FlowCall, held: HeldLock[]) => void,
-): void {
-  for (const node of fl.cfg.nodes) {
-    const s = fl.before[node.id];
-    if (!s) continue;
-    const calls = nodeCallsOf(node, fl.file).filter((c) => want(c.callee));
-    if (calls.length === 0) continue;
-    for (const call of calls) {
-      const cur = new Map(s);
-      for (const op of fl.ops[node.id]) {
-        if (op.call.node.startIndex >= call.node.startIndex) break;
-        if (op.kind === 'acquire') cur.set(holdId(op.hold), op.hold);
-        else if (op.kind === 'release') for (const id of releasedBy(cur, op.key, op.family, !!op.via)) cur.delete(id);
-      }
-      visit(
-        node,
-        call,
-        [...cur.values()].filter((h) => !h.pending && inScope(h, node)),
-      );
-    }
-  }
-}
-
-/** Locks held before `nodeId` on every path that reaches it (by lock expression). */
-export function mustHeldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
-  fl.must ??= solveForward<LockSet>(fl.cfg, {
-    ...fl.analysis,
-    join: (a, b) => {
-      const keys = new Set([...b.values()].map((h) => h.key));
-      let out: Map<string, HeldLock> | undefined;
-      for (const [id, h] of a) if (!keys.has(h.key)) (out ??= new Map(a)).delete(id);
-      return out ?? a;
-    },
-  }).before;
-  const s = fl.must[nodeId];
-  const node = fl.cfg.nodes[nodeId];
-  return s ? [...s.values()].filter((h) => !h.pending && inScope(h, node)) : [];
-}
-
-/** The locks held before `node`, ignoring holds still pending on an untested result. */
-export function heldBefore(fl: FunctionLocks, nodeId: number): HeldLock[] {
-  const s = fl.before[nodeId];
-  if (!s) return [];
-  const node = fl.cfg.nodes[nodeId];
-  return [...s.values()].filter((h) => !h.pending && inScope(h, node));
-}
-
-/** A guard's hold ends where its scope does: the state before a node may still carry it. */
-function inScope(h: HeldLock, node: FlowNode): boolean {
-  const start = node.syntax?.startIndex;
-  return !h.scope || start === undefined || (start >= h.scope[0] && start < h.scope[1]);
-}
-
-/** The lock a call's first argument names, normalized. */
-export function lockKey(text: string): string {
-  return normalizeExpr(text);
-}
-
-/** Ids of holds a release of `key` ends: the same expression, or (for a helper) the same last member of the same family. */
-function releasedBy(held: LockSet, key: string, family: string, loose: boolean): string[] {
-  const exact = [...held].filter(([, h]) => h.key === key && (h.family === family || family === '?')).map(([id]) => id);
-  if (exact.length || !loose) return exact;
-  const last = lastMember(key);
-  return [...held].filter(([, h]) => lastMember(h.key) === last && h.family === family).map(([id]) => id);
-}
-
-export function lastMember(key: string): string {
-  const m = /(?:->|\.)?(\w+)$/.exec(key);
-  return m ? m[1] : key;
-}
-
-function apiOp(file: SourceFile, call: FlowCall, api: LockApi): LockOp | undefined {
-  const key = api.noArg ? '<rcu>' : call.argNodes[0] ? lockKey(call.args[0]) : undefined;
-  if (key === undefined) return undefined;
-  if (api.kind === 'unlock') return { kind: 'release', key, family: api.family, api: api.name, call, apiInfo: api };
-  const hold: HeldLock = {
-    key,
-    family: api.family,
-    side: api.side,
-    api: api.name,
-    unlock: api.unlock,
-    flags: api.flagsArg !== undefined ? call.args[api.flagsArg] : undefined,
-    arg: call.argNodes[0] ? file.text.slice(call.argNodes[0].startIndex, call.argNodes[0].endIndex) : undefined,
-    line: call.line,
-    column: call.column,
-    offset: call.node.startIndex,
-    under: enclosingConditions(call.node),
-  };
-  if (api.kind === 'lock') return { kind: 'acquire', hold, call, apiInfo: api };
-  return { kind: 'cond-acquire', hold, call, apiInfo: api, successWhenZero: api.kind === 'lock-or-error', variable: assignedTo(call) };
-}
-
-/** The innermost loop statement around `node` (a masked `scoped_guard` is no loop), if any. */
-export function enclosingLoop(file: SourceFile, node: SyntaxNode): SyntaxNode | undefined {
-  for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
-    if ((p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') && !isScopedGuard(file, p)) return p;
-  }
-  return undefined;
-}
-
-/** Conditions of the `if`s whose branches contain `node`, innermost first. */
-function enclosingConditions(node: SyntaxNode): string[] | undefined {
-  let out: string[] | undefined;
-  let child = node;
-  for (let p = node.parent; p && p.type !== 'function_definition'; child = p, p = p.parent) {
-    if (p.type !== 'if_statement') continue;
-    const cond = p.childForFieldName('condition');
-    if (!cond || cond.id === child.id) continue;
-    const text = normalizeExpr(cond.text);
-    (out ??= []).push(child.type === 'else_clause' || p.childForFieldName('alternative')?.id === child.id ? negate(text) : text);
-  }
-  return out;
-}
-
-function negate(text: string): string {
-  return text.startsWith('!') ? normalizeExpr(text.slice(1)) : `!${text}`;
-}
-
-/** `guard(mutex)(&lock);` — held to the end of the enclosing block. */
-function guardOp(file: SourceFile, call: FlowCall): LockOp | undefined {
-  const outer = call.node.parent;
-  if (!outer || outer.type !== 'call_expression' || outer.childForFieldName('function')?.id !== call.node.id) return undefined;
-  const cls = GUARD_CLASSES.get(call.args[0] ?? '');
-  if (!cls) return undefined;
-  const lockArg = outer.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment')[0];
-  const key = cls.family === 'rcu' ? '<rcu>' : lockArg ? lockKey(lockArg.text) : undefined;
-  if (key === undefined) return undefined;
-  let block: SyntaxNode | null = outer.parent;
-  while (block && block.type !== 'compound_statement' && block.type !== 'case_statement') block = block.parent;
-  if (!block) return undefined;
-  const hold: HeldLock = {
-    key,
-    family: cls.family,
-    side: cls.side,
-    api: `guard(${call.args[0]})`,
-    line: call.line,
-    column: call.column,
-    offset: call.node.startIndex,
-    scope: [outer.startIndex, block.endIndex],
-  };
-  return { kind: 'acquire', hold, call };
-}
-
-/** Masking turned `scoped_guard(CLASS, &lock) {` into `while(CLASS, &lock) {`: the original text tells. */
-function isScopedGuard(file: SourceFile, owner: SyntaxNode): boolean {
-  return owner.type === 'while_statement' && /^scoped_(?:cond_)?guard\b/.test(file.text.slice(owner.startIndex, owner.startIndex + 20));
-}
-
-function scopedGuardOps(file: SourceFile, node: FlowNode): LockOp[] {
-  const owner = node.owner!;
-  const cond = node.syntax!;
-  const inner = cond.type === 'parenthesized_expression' ? cond.namedChildren[0] : cond;
-  const parts: SyntaxNode[] = [];
-  const flatten = (n: SyntaxNode) => {
-    if (n.type === 'comma_expression') n.namedChildren.forEach(flatten);
-    else parts.push(n);
-  };
-  if (inner) flatten(inner);
-  const cls = GUARD_CLASSES.get(parts[0]?.text.trim() ?? '');
-  if (!cls) return [];
-  const lockArg = parts[parts.length - 1];
-  const key = cls.family === 'rcu' ? '<rcu>' : parts.length > 1 ? lockKey(lockArg.text) : undefined;
-  if (key === undefined) return [];
-  const line = file.lines.positionAt(owner.startIndex);
-  const hold: HeldLock = {
-    key,
-    family: cls.family,
-    side: cls.side,
-    api: `scoped_guard(${parts[0].text.trim()})`,
-    line: line.line,
-    column: line.character,
-    offset: owner.startIndex,
-    scope: [owner.startIndex, owner.endIndex],
-  };
-  const fake = {
-    callee: 'scoped_guard',
-    args: parts.map((p) => p.text),
-    argNodes: parts,
-    node: owner,
-    line: line.line,
-    column: line.character,
-  };
-  return [{ kind: 'acquire', hold, call: fake }];
-}
-
-function applySummary(sum: HelperSummary, helper: FunctionFact, call: FlowCall): LockOp[] {
-  const out: LockOp[] = [];
-  for (const r of sum.releases) {
-    const key = substitute(r.key, helper, call);
-    if (key) out.push({ kind: 'release', key, family: r.family, api: call.callee, call, via: call.callee });
-  }
-  for (const a of sum.acquires) {
-    const key = substitute(a.key, helper, call);
-    if (!key) continue;
-    out.push({
-      kind: 'acquire',
-      hold: {
-        key,
-        family: a.family,
-        side: a.side,
-        api: call.callee,
-        via: call.callee,
-        line: call.line,
-        column: call.column,
-        offset: call.node.startIndex,
-        under: enclosingConditions(call.node),
-      },
-      call,
-    });
-  }
-  return out;
-}
-
-/** `p->state_mutex` in helper(p) called as helper(mvdev) -> `mvdev->state_mutex`; globals stay. */
-function substitute(key: string, helper: FunctionFact, call: FlowCall): string | undefined {
-  const m = /^(\w+)(.*)$/.exec(key);
-  if (!m) return key;
-  const idx = helper.params.findIndex((p) => p.name === m[1]);
-  if (idx < 0) return helper.locals.has(m[1]) ? undefined : key;
-  const arg = call.args[idx];
-  if (arg === undefined) return undefined;
-  const raw = arg.replace(/\s+/g, '');
-  let base = normalizeExpr(arg);
-  let rest = m[2];
-  if (raw.startsWith('&') && rest.startsWith('->')) rest = '.' + rest.slice(2);
-  if (/[^\w.>-]/.test(base)) base = `(${base})`;
-  return base + rest;
-}
-
-/** The variable a conditional lock's result is stored in: `ret = mutex_lock_interruptible(..)`, `int ret = ...`. */
-function assignedTo(call: FlowCall): string | undefined {
-  const p = call.node.parent;
-  if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === call.node.id) {
-    const left = p.childForFieldName('left');
-    if (left?.type === 'identifier') return left.text;
-  }
-  if (p?.type === 'init_declarator' && p.childForFieldName('value')?.id === call.node.id) {
-    const d = p.childForFieldName('declarator');
-    if (d?.type === 'identifier') return d.text;
-  }
-  return undefined;
-}
-
-/** A conditional lock whose result is used (not a bare statement) is resolved by the branch that tests it. */
-function isTested(call: FlowCall): boolean {
-  const p = call.node.parent;
-  return !!p && p.type !== 'expression_statement';
-}
-
-interface CondTest {
-  /** The call tested directly (`if (!mutex_trylock(l))`). */
-  call?: SyntaxNode;
-  /** The variable tested (`if (ret)`, `if (ret < 0)`, `if (!ret)`). */
-  variable?: string;
-  /** True when the condition is true exactly when the value is zero. */
-  negated: boolean;
-}
-
-function condTest(syntax: SyntaxNode | undefined): CondTest {
-  let n: SyntaxNode | null | undefined = syntax;
-  let negated = false;
-  for (;;) {
-    if (!n) return { negated };
-    if (n.type === 'parenthesized_expression') n = n.namedChildren[0];
-    else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-      negated = !negated;
-      n = n.childForFieldName('argument');
-    } else break;
-  }
-  if (n.type === 'call_expression') return { call: n, negated };
-  if (n.type === 'identifier') return { variable: n.text, negated };
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    const l = n.childForFieldName('left');
-    const r = n.childForFieldName('right');
-    if (l?.type === 'identifier' && r?.text === '0') {
-      if (op === '!=' || op === '<') return { variable: l.text, negated };
-      if (op === '==') return { variable: l.text, negated: !negated };
-    }
-    if (l?.type === 'call_expression' && r?.text === '0') {
-      if (op === '!=' || op === '<') return { call: l, negated };
-      if (op === '==') return { call: l, negated: !negated };
-    }
-  }
-  return { negated };
-}
-
-/** Whether a family's holds make the context atomic (no sleeping). */
-export function isAtomicFamily(family: string): boolean {
-  const f = LOCK_FAMILIES[family];
-  return !!f && !f.sleeps;
 }
