@@ -67,12 +67,15 @@ export function tableInteractions<C>(
     return v === 'local' ? undefined : v;
   };
   let anyParent = false;
+  /** The members (last part of their path) that hold a parent function. */
+  const reached = new Set<string>();
   for (const t of tables) {
     if (t.mock) continue;
     for (const e of t.entries) {
       const verdict = parentOf(e.fn);
       if (!verdict) continue;
       anyParent = true;
+      reached.add(e.path.slice(e.path.lastIndexOf('.') + 1));
       const call: CallFact = { callee: e.fn, start: e.start, line: e.line, column: e.column, fn: t.fn, args: [], throughPointer: false };
       out.push({
         file: t.file,
@@ -84,6 +87,18 @@ export function tableInteractions<C>(
       });
     }
   }
-  if (anyParent) out.push(...callsThroughTables(files, functions, tables, parentOf));
+  if (anyParent && membersUsed(files, reached)) out.push(...callsThroughTables(files, functions, tables, parentOf));
   return out;
+}
+
+/**
+ * Whether some function reads one of `members` as a field (`->load`, `.load`): a call
+ * through a table can reach a parent function only through a member that holds one,
+ * so without such a read the walk over the functions' trees would find nothing. Code
+ * broken while typing often makes a table entry look like a parent function.
+ */
+function membersUsed(files: SourceFile[], members: ReadonlySet<string>): boolean {
+  const read = new RegExp(`(?:->|\\.)\\s*(?:${[...members].join('|')})\\b`);
+  for (const file of files) for (const fn of file.facts.functions) if (read.test(file.parsed.masked.slice(fn.start, fn.end))) return true;
+  return false;
 }
