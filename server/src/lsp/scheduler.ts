@@ -131,10 +131,10 @@ export class Scheduler {
     const now = Date.now();
     const key = this.next(busy, now - this.deferredSince, now - this.lastInputAt);
     if (key === undefined) {
-      // Only background work is due: wait out the quiet period instead of spinning.
-      if (!busy && ![...this.ready].some((k) => this.jobs.get(k)?.edit)) {
-        setTimeout(this.pump, Math.max(1, this.bounds.quiet - (now - this.lastInputAt)));
-      } else setImmediate(this.pump);
+      // On a quiet turn only background work can be waiting (an edit would run):
+      // wait out the quiet period instead of spinning.
+      if (!busy) setTimeout(this.pump, Math.max(1, this.bounds.quiet - (now - this.lastInputAt)));
+      else setImmediate(this.pump);
       return;
     }
     const job = this.jobs.get(key) ?? { siblings: false };

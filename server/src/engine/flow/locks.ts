@@ -36,19 +36,6 @@ import {
 } from './lockOps';
 import { heldOnEveryReturn } from './lockQueries';
 
-export {
-  enclosingLoop,
-  holdId,
-  isAtomicFamily,
-  lastMember,
-  lockKey,
-  type FunctionLocks,
-  type HeldLock,
-  type LockOp,
-  type LockSet,
-} from './lockOps';
-export { forEachCallHeld, forEachLockOp, heldBefore, heldOnEveryReturn, mustHeldBefore, nodeCallsOf, returnStates } from './lockQueries';
-
 /** A function's lock flow kept with its file version, and the helper effects it was computed with. */
 interface KeptLocks {
   fn: FunctionFact;

@@ -31,24 +31,6 @@ import {
   unwrapCondition,
 } from './pointerSyntax';
 
-export { factsOf, parseFact, type ParsedFact, type PointerEnv, type PtrFact, type PtrState } from './pointerFacts';
-export {
-  ASSIGN_TOKEN,
-  argsOf,
-  calleeOf,
-  isLoopHead,
-  mentionsTracked,
-  nodeDigest,
-  nodeEvents,
-  nodeTokens,
-  placeOf,
-  placeRoot,
-  prepareCfg,
-  stripValue,
-  type NodeDigest,
-} from './pointerSyntax';
-export { fieldAllocations, freesParam, mayMismatchFree, pointerEnv, type FieldAllocation } from './driverPointers';
-
 // ---------------------------------------------------------------- the analysis
 
 type MutState = Map<string, Set<PtrFact>>;

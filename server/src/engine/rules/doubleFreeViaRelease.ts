@@ -1,5 +1,6 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
-import { argsOf, calleeOf, freesParam, nodeDigest, nodeTokens, placeOf, prepareCfg, stripValue } from '../flow/pointers';
+import { freesParam } from '../flow/driverPointers';
+import { argsOf, calleeOf, nodeDigest, nodeTokens, placeOf, prepareCfg, stripValue } from '../flow/pointerSyntax';
 import { solveForward } from '../flow/dataflow';
 import type { FlowNode } from '../flow/cfg';
 import { FILE_OPS, type DriverModel } from '../model/driver';

@@ -1,17 +1,9 @@
 import { quickFix, replaceRange, suppressionFix, fixableText } from '../fixes/edits';
 import type { FlowNode } from '../flow/cfg';
-import {
-  argsOf,
-  calleeOf,
-  factsOf,
-  mentionsTracked,
-  nodeEvents,
-  nodeTokens,
-  placeOf,
-  pointerEnv,
-  pointerFlow,
-  stripValue,
-} from '../flow/pointers';
+import { pointerEnv } from '../flow/driverPointers';
+import { factsOf } from '../flow/pointerFacts';
+import { argsOf, calleeOf, mentionsTracked, nodeEvents, nodeTokens, placeOf, stripValue } from '../flow/pointerSyntax';
+import { pointerFlow } from '../flow/pointers';
 import type { SyntaxNode } from '../syntax/cParser';
 import type { Rule } from './rule';
 

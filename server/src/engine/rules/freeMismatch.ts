@@ -1,17 +1,8 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
-import {
-  argsOf,
-  calleeOf,
-  factsOf,
-  fieldAllocations,
-  mayMismatchFree,
-  nodeEvents,
-  nodeTokens,
-  placeOf,
-  pointerEnv,
-  pointerFlow,
-  type PtrState,
-} from '../flow/pointers';
+import { fieldAllocations, mayMismatchFree, pointerEnv } from '../flow/driverPointers';
+import { factsOf, type PtrState } from '../flow/pointerFacts';
+import { argsOf, calleeOf, nodeEvents, nodeTokens, placeOf } from '../flow/pointerSyntax';
+import { pointerFlow } from '../flow/pointers';
 import { FREES, MATCHING_FREE, allocFamily, freedArgIndex, isFree, type AllocFamily } from '../tables/memory';
 import type { SyntaxNode } from '../syntax/cParser';
 import type { Rule } from './rule';

@@ -1,7 +1,7 @@
 import { fixableText, insertLines, quickFix, suppressionFix } from '../fixes/edits';
 import { solveForward } from '../flow/dataflow';
 import type { Cfg, FlowNode } from '../flow/cfg';
-import { argsOf, calleeOf, mentionsTracked, nodeDigest, nodeTokens, placeOf, prepareCfg, stripValue } from '../flow/pointers';
+import { argsOf, calleeOf, mentionsTracked, nodeDigest, nodeTokens, placeOf, prepareCfg, stripValue } from '../flow/pointerSyntax';
 import type { FunctionFact } from '../model/facts';
 import type { SourceFile } from '../model/sourceFile';
 import type { SyntaxNode } from '../syntax/cParser';

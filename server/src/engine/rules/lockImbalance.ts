@@ -1,6 +1,8 @@
 import { fixableText, insertLines, quickFix, suppressionFix } from '../fixes/edits';
 import type { FlowNode } from '../flow/cfg';
-import { enclosingLoop, forEachLockOp, lockIndex, mustHeldBefore, returnStates, type FunctionLocks, type HeldLock } from '../flow/locks';
+import { enclosingLoop, type FunctionLocks, type HeldLock } from '../flow/lockOps';
+import { forEachLockOp, mustHeldBefore, returnStates } from '../flow/lockQueries';
+import { lockIndex } from '../flow/locks';
 import { LOCK_APIS, LOCK_HELPER_NAME } from '../tables/locks';
 import type { Rule } from './rule';
 

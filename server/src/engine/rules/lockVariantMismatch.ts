@@ -1,5 +1,7 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
-import { forEachLockOp, lockIndex, type HeldLock } from '../flow/locks';
+import { type HeldLock } from '../flow/lockOps';
+import { forEachLockOp } from '../flow/lockQueries';
+import { lockIndex } from '../flow/locks';
 import { LOCK_APIS, LOCK_FAMILIES } from '../tables/locks';
 import type { Rule } from './rule';
 

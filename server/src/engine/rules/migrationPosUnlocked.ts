@@ -1,6 +1,8 @@
 import { fixableText, suppressionFix } from '../fixes/edits';
 import { solveForward } from '../flow/dataflow';
-import { heldBefore, lockIndex, type FunctionLocks } from '../flow/locks';
+import { type FunctionLocks } from '../flow/lockOps';
+import { heldBefore } from '../flow/lockQueries';
+import { lockIndex } from '../flow/locks';
 import { isMigrationDataHandler, mentionsAny, positionPointers, positionUses } from '../flow/taint';
 import type { SyntaxNode } from '../syntax/cParser';
 import type { Rule } from './rule';

@@ -1,7 +1,9 @@
 import { fixableText, quickFix, replaceRange, suppressionFix } from '../fixes/edits';
 import { callsIn } from '../flow/calls';
 import { functionNode } from '../flow/cfg';
-import { forEachCallHeld, isAtomicFamily, lockIndex, type LockIndex } from '../flow/locks';
+import { isAtomicFamily } from '../flow/lockOps';
+import { forEachCallHeld } from '../flow/lockQueries';
+import { lockIndex, type LockIndex } from '../flow/locks';
 import { LOCK_FAMILIES } from '../tables/locks';
 import { ATOMIC_LOCK_TEXT, GFP_ALLOCATORS, sleepingCall } from '../tables/sleeping';
 import type { Rule } from './rule';

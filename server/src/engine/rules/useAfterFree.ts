@@ -1,18 +1,8 @@
 import { suppressionFix, fixableText } from '../fixes/edits';
-import {
-  argsOf,
-  calleeOf,
-  factsOf,
-  mentionsTracked,
-  nodeDigest,
-  nodeTokens,
-  placeOf,
-  pointerEnv,
-  pointerFlow,
-  stripValue,
-  type ParsedFact,
-  type PtrState,
-} from '../flow/pointers';
+import { pointerEnv } from '../flow/driverPointers';
+import { factsOf, type ParsedFact, type PtrState } from '../flow/pointerFacts';
+import { argsOf, calleeOf, mentionsTracked, nodeDigest, nodeTokens, placeOf, stripValue } from '../flow/pointerSyntax';
+import { pointerFlow } from '../flow/pointers';
 import type { FlowNode } from '../flow/cfg';
 import type { SyntaxNode } from '../syntax/cParser';
 import { FREES, RELEASES, freedArgIndex, isFree } from '../tables/memory';

@@ -1,5 +1,7 @@
 import { fixableText, suppressionFix } from '../fixes/edits';
-import { forEachCallHeld, lastMember, lockIndex, type LockIndex } from '../flow/locks';
+import { lastMember } from '../flow/lockOps';
+import { forEachCallHeld } from '../flow/lockQueries';
+import { lockIndex, type LockIndex } from '../flow/locks';
 import type { DriverModel } from '../model/driver';
 import { STATE_MUTEX_NAME, USER_COPY_APIS, USER_COPY_TEXT } from '../tables/userspace';
 import type { Rule } from './rule';

@@ -1,5 +1,5 @@
 import { fixableText, suppressionFix } from '../fixes/edits';
-import { nodeCallsOf } from '../flow/locks';
+import { nodeCallsOf } from '../flow/lockQueries';
 import { checkedBefore, isMigrationDataHandler, taintedNames, userLengthParam } from '../flow/taint';
 import { USER_COPY_APIS } from '../tables/userspace';
 import type { Rule } from './rule';
